@@ -1,0 +1,33 @@
+package dev.capstan.app;
+
+import dev.capstan.cli.CapstanCommand;
+import dev.capstan.cli.CliContext;
+import dev.capstan.cli.LaunchSpec;
+import dev.capstan.daemon.Daemon;
+import dev.capstan.daemon.DaemonOptions;
+import dev.capstan.time.Clocks;
+import java.util.List;
+
+/** The one entry point of the Capstan jar: the {@code capstan} command. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    CliContext context =
+        new CliContext(
+            System.getenv(),
+            System.getProperty("user.home"),
+            System.out,
+            System.err,
+            Clocks.system(),
+            (home, settings) ->
+                Daemon.run(
+                    new DaemonOptions(home, settings, Clocks.system(), System.out, System.err)),
+            LaunchSpec.ofCurrentJvm(Main.class.getName(), List.of()));
+    int exitCode = CapstanCommand.execute(context, args);
+    System.out.flush();
+    System.err.flush();
+    // why: Jetty and the HTTP client leave non-daemon threads that would delay exit by seconds.
+    System.exit(exitCode);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.capstan.cli;
+
+import dev.capstan.cli.config.ConfigCommand;
+import dev.capstan.cli.daemon.DaemonCommand;
+import dev.capstan.cli.token.TokenCommand;
+import dev.capstan.error.CapstanException;
+import dev.capstan.error.ExitCode;
+import dev.capstan.version.CapstanVersion;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code capstan} command.
+ *
+ * <p>Confined to the main thread.
+ */
+@Command(
+    name = "capstan",
+    mixinStandardHelpOptions = true,
+    versionProvider = CapstanCommand.Version.class,
+    description = "Capstan: a self-hosted control plane for AI agents.",
+    subcommands = {
+      DaemonCommand.class,
+      TokenCommand.class,
+      ConfigCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure (the message says what)",
+      "2:bad arguments or bad configuration",
+      "3:the daemon is not running",
+      "4:the daemon is alive but not answering, or a remote daemon is unreachable",
+      "5:another daemon already owns this home",
+      "6:no free port in the preferred port and the fallback range",
+      "7:the daemon rejected the token"
+    })
+public final class CapstanCommand implements Runnable {
+  private final CliContext context;
+
+  @Spec CommandSpec spec;
+
+  public CapstanCommand(CliContext context) {
+    this.context = context;
+  }
+
+  /** The surroundings, for subcommands. */
+  public CliContext context() {
+    return context;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
+  }
+
+  /** Parses {@code args}, runs the command and returns the process exit code. */
+  public static int execute(CliContext context, String... args) {
+    CommandLine commandLine = new CommandLine(new CapstanCommand(context));
+    commandLine.setOut(new PrintWriter(context.out(), true));
+    commandLine.setErr(new PrintWriter(context.err(), true));
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> report(context, exception));
+    return commandLine.execute(args);
+  }
+
+  private static int report(CliContext context, Exception exception) {
+    if (exception instanceof CliException cli) {
+      printError(context, cli);
+      return cli.exitCode().code();
+    }
+    if (exception instanceof CapstanException capstan) {
+      printError(context, capstan);
+      return capstan.code() == dev.capstan.error.ErrorCode.CONFIG_INVALID
+          ? ExitCode.USAGE.code()
+          : ExitCode.FAILURE.code();
+    }
+    if (exception instanceof UncheckedIOException io) {
+      context.err().println("capstan: " + io.getMessage() + ": " + io.getCause().getMessage());
+      return ExitCode.FAILURE.code();
+    }
+    context.err().println("capstan: unexpected error: " + exception);
+    exception.printStackTrace(context.err());
+    return ExitCode.FAILURE.code();
+  }
+
+  private static void printError(CliContext context, CapstanException exception) {
+    context.err().println("capstan: " + exception.getMessage());
+    if (!exception.hint().isBlank()) {
+      context.err().println("hint: " + exception.hint());
+    }
+  }
+
+  /** Supplies {@code --version}. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "capstan " + CapstanVersion.get(),
+        "JVM: " + Runtime.version() + " (" + System.getProperty("java.vendor", "?") + ")"
+      };
+    }
+  }
+}

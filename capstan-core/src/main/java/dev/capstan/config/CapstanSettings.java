@@ -1,0 +1,185 @@
+package dev.capstan.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The effective configuration of Capstan, resolved once from flags, {@code CAPSTAN_*} environment
+ * variables, {@code config.toml} and defaults, in that precedence.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param daemon where and how the daemon listens and starts
+ * @param http request limits
+ * @param log the structured log
+ * @param client how the CLI talks to the daemon
+ */
+public record CapstanSettings(
+    DaemonSettings daemon, HttpSettings http, LogSettings log, ClientSettings client) {
+
+  /** The preferred port. */
+  public static final int DEFAULT_PORT = 7423;
+
+  /** Ports tried, in order, when the preferred one is taken. */
+  public static final PortRange DEFAULT_PORT_RANGE = new PortRange(7424, 7443);
+
+  public static final Setting<String> HOST =
+      new Setting<>(
+          "daemon.host",
+          "CAPSTAN_HOST",
+          Optional.of("--host"),
+          "127.0.0.1",
+          ValueParsers::host,
+          "address the daemon binds to; anything but loopback is reachable from the network");
+  public static final Setting<Integer> PORT =
+      new Setting<>(
+          "daemon.port",
+          "CAPSTAN_PORT",
+          Optional.of("--port"),
+          Integer.toString(DEFAULT_PORT),
+          ValueParsers::port,
+          "preferred port; 0 takes any free port");
+  public static final Setting<PortRange> PORT_RANGE =
+      new Setting<>(
+          "daemon.portRange",
+          "CAPSTAN_PORT_RANGE",
+          Optional.of("--port-range"),
+          DEFAULT_PORT_RANGE.toString(),
+          PortRange::parse,
+          "fallback ports, tried in order when the preferred port is taken");
+  public static final Setting<Duration> START_TIMEOUT =
+      new Setting<>(
+          "daemon.startTimeout",
+          "CAPSTAN_START_TIMEOUT",
+          Optional.empty(),
+          "30s",
+          ValueParsers::duration,
+          "how long the CLI waits for a new daemon to become healthy");
+  public static final Setting<Duration> SHUTDOWN_TIMEOUT =
+      new Setting<>(
+          "daemon.shutdownTimeout",
+          "CAPSTAN_SHUTDOWN_TIMEOUT",
+          Optional.empty(),
+          "10s",
+          ValueParsers::duration,
+          "how long a stopping daemon lets in-flight work finish before aborting it");
+  public static final Setting<Long> MAX_REQUEST_BYTES =
+      new Setting<>(
+          "http.maxRequestBytes",
+          "CAPSTAN_MAX_REQUEST_BYTES",
+          Optional.empty(),
+          "1MiB",
+          ValueParsers::size,
+          "largest accepted request body");
+  public static final Setting<String> LOG_LEVEL =
+      new Setting<>(
+          "log.level",
+          "CAPSTAN_LOG_LEVEL",
+          Optional.empty(),
+          "INFO",
+          ValueParsers::logLevel,
+          "threshold of logs/daemon.log");
+  public static final Setting<Long> LOG_MAX_FILE_SIZE =
+      new Setting<>(
+          "log.maxFileSize",
+          "CAPSTAN_LOG_MAX_FILE_SIZE",
+          Optional.empty(),
+          "10MiB",
+          ValueParsers::size,
+          "size at which logs/daemon.log is rotated");
+  public static final Setting<Integer> LOG_MAX_FILES =
+      new Setting<>(
+          "log.maxFiles",
+          "CAPSTAN_LOG_MAX_FILES",
+          Optional.empty(),
+          "5",
+          ValueParsers::positiveInt,
+          "rotated log files kept (daemon.log.1 ... daemon.log.N)");
+  public static final Setting<Duration> PROBE_TIMEOUT =
+      new Setting<>(
+          "client.probeTimeout",
+          "CAPSTAN_PROBE_TIMEOUT",
+          Optional.empty(),
+          "2s",
+          ValueParsers::duration,
+          "how long the CLI waits for /api/health before calling a daemon unresponsive");
+
+  /** Every setting, in the order {@code capstan config show} prints them. */
+  public static final List<Setting<?>> ALL =
+      List.of(
+          HOST,
+          PORT,
+          PORT_RANGE,
+          START_TIMEOUT,
+          SHUTDOWN_TIMEOUT,
+          MAX_REQUEST_BYTES,
+          LOG_LEVEL,
+          LOG_MAX_FILE_SIZE,
+          LOG_MAX_FILES,
+          PROBE_TIMEOUT);
+
+  public CapstanSettings {
+    Objects.requireNonNull(daemon, "daemon");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(client, "client");
+  }
+
+  /**
+   * Daemon listener and lifecycle.
+   *
+   * @param host bind address
+   * @param port preferred port (0 = any)
+   * @param portRange fallback ports
+   * @param startTimeout how long a client waits for a new daemon
+   * @param shutdownTimeout graceful-shutdown deadline
+   */
+  public record DaemonSettings(
+      String host, int port, PortRange portRange, Duration startTimeout, Duration shutdownTimeout) {
+    public DaemonSettings {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(portRange, "portRange");
+      Objects.requireNonNull(startTimeout, "startTimeout");
+      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+  }
+
+  /**
+   * HTTP limits.
+   *
+   * @param maxRequestBytes largest request body
+   */
+  public record HttpSettings(long maxRequestBytes) {
+    public HttpSettings {
+      if (maxRequestBytes < 1) {
+        throw new IllegalArgumentException("maxRequestBytes must be >= 1, was " + maxRequestBytes);
+      }
+    }
+  }
+
+  /**
+   * The structured log.
+   *
+   * @param level threshold
+   * @param maxFileBytes rotation size
+   * @param maxFiles rotated files kept
+   */
+  public record LogSettings(String level, long maxFileBytes, int maxFiles) {
+    public LogSettings {
+      Objects.requireNonNull(level, "level");
+    }
+  }
+
+  /**
+   * The CLI side.
+   *
+   * @param probeTimeout health probe timeout
+   */
+  public record ClientSettings(Duration probeTimeout) {
+    public ClientSettings {
+      Objects.requireNonNull(probeTimeout, "probeTimeout");
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.capstan.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parsers for the text forms of configuration values. Each throws {@link IllegalArgumentException}
+ * with a reason a user understands.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class ValueParsers {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  private ValueParsers() {}
+
+  /** A TCP port, 0 meaning "any free port". */
+  public static int port(String text) {
+    int port = integer(text);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("a port is 0-65535 (0 = any free port)");
+    }
+    return port;
+  }
+
+  /** A whole number >= 1. */
+  public static int positiveInt(String text) {
+    int value = integer(text);
+    if (value < 1) {
+      throw new IllegalArgumentException("must be at least 1");
+    }
+    return value;
+  }
+
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}. */
+  public static Duration duration(String text) {
+    Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 2m or 1h");
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    Duration duration =
+        switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+    if (duration.isZero()) {
+      throw new IllegalArgumentException("must be longer than zero");
+    }
+    return duration;
+  }
+
+  /** A size in bytes such as {@code 1048576}, {@code 512KiB} or {@code 10MB}. */
+  public static long size(String text) {
+    Matcher matcher = SIZE.matcher(text.toLowerCase(Locale.ROOT));
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("expected a size such as 1048576, 512KiB or 10MB");
+    }
+    long amount;
+    try {
+      amount = Long.parseLong(matcher.group(1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("too large");
+    }
+    String unit = matcher.group(2) == null ? "b" : matcher.group(2);
+    long multiplier =
+        switch (unit) {
+          case "kb" -> 1_000L;
+          case "kib" -> 1L << 10;
+          case "mb" -> 1_000_000L;
+          case "mib" -> 1L << 20;
+          case "gb" -> 1_000_000_000L;
+          case "gib" -> 1L << 30;
+          default -> 1L;
+        };
+    if (amount < 1) {
+      throw new IllegalArgumentException("must be at least 1 byte");
+    }
+    try {
+      return Math.multiplyExact(amount, multiplier);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("too large");
+    }
+  }
+
+  /** A host name or IP literal to bind to. */
+  public static String host(String text) {
+    if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("expected a host name or IP address such as 127.0.0.1");
+    }
+    return text;
+  }
+
+  /** A log level name. */
+  public static String logLevel(String text) {
+    String upper = text.toUpperCase(Locale.ROOT);
+    if (!LOG_LEVELS.contains(upper)) {
+      throw new IllegalArgumentException("expected one of TRACE, DEBUG, INFO, WARN, ERROR");
+    }
+    return upper;
+  }
+
+  private static int integer(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number");
+    }
+  }
+}

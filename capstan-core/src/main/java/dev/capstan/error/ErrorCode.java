@@ -1,0 +1,53 @@
+package dev.capstan.error;
+
+/**
+ * The stable, SNAKE_CASE error codes of Capstan's one error shape {@code
+ * {"error":{"code","message","hint"}}}, each with the HTTP status it maps to.
+ *
+ * <p>Immutable. Codes are part of the public contract: add, never rename.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(400),
+  INVALID_JSON(400),
+  UNAUTHORIZED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
+  CONFLICT(409),
+  PAYLOAD_TOO_LARGE(413),
+  URI_TOO_LONG(414),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  HEADERS_TOO_LARGE(431),
+  CONFIG_INVALID(400),
+  SHUTTING_DOWN(503),
+  SERVICE_UNAVAILABLE(503),
+  INTERNAL(500);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  /** The HTTP status a response carrying this code uses. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The code that best describes a bare HTTP status, for errors raised below our handlers. */
+  public static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 409 -> CONFLICT;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 431 -> HEADERS_TOO_LARGE;
+      case 503 -> SERVICE_UNAVAILABLE;
+      default -> status >= 500 ? INTERNAL : BAD_REQUEST;
+    };
+  }
+}

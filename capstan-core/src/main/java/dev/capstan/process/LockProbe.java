@@ -1,0 +1,69 @@
+package dev.capstan.process;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Tells who holds the OS lock on a file without touching the lock, so that probing can never make a
+ * starting daemon believe its home is taken. Reads {@code /proc/locks} on Linux.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class LockProbe {
+  private static final Path PROC_LOCKS = Path.of("/proc/locks");
+
+  private LockProbe() {}
+
+  /** What is known about a file lock. */
+  public sealed interface LockState {
+    /** A process holds the lock. */
+    record Held(long pid) implements LockState {}
+
+    /** No process holds the lock (or the file does not exist). */
+    record Free() implements LockState {}
+
+    /** This platform cannot tell. */
+    record Unknown() implements LockState {}
+  }
+
+  /** Who holds a POSIX lock on {@code file}. */
+  public static LockState holderOf(Path file) {
+    long inode;
+    try {
+      inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+    } catch (NoSuchFileException e) {
+      return new LockState.Free();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return new LockState.Unknown();
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(PROC_LOCKS, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new LockState.Unknown();
+    }
+    for (String line : lines) {
+      // Format: "1: POSIX  ADVISORY  WRITE 1234 fd:01:56789 0 EOF"; waiters carry "->".
+      if (line.contains("->")) {
+        continue;
+      }
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length < 6) {
+        continue;
+      }
+      String[] device = fields[5].split(":");
+      if (device.length == 3 && device[2].equals(Long.toString(inode))) {
+        try {
+          return new LockState.Held(Long.parseLong(fields[4]));
+        } catch (NumberFormatException e) {
+          return new LockState.Unknown();
+        }
+      }
+    }
+    return new LockState.Free();
+  }
+}

@@ -1,0 +1,354 @@
+package dev.capstan.daemon;
+
+import dev.capstan.auth.AuthToken;
+import dev.capstan.auth.TokenFile;
+import dev.capstan.config.CapstanSettings;
+import dev.capstan.config.ConfigInvalid;
+import dev.capstan.config.ResolvedSettings;
+import dev.capstan.daemon.http.BearerAuth;
+import dev.capstan.daemon.http.HttpApi;
+import dev.capstan.daemon.http.RouteInfo;
+import dev.capstan.daemon.log.DaemonLogging;
+import dev.capstan.error.ExitCode;
+import dev.capstan.home.CapstanHome;
+import dev.capstan.manifest.DaemonIdentity;
+import dev.capstan.manifest.DaemonManifest;
+import dev.capstan.manifest.ManifestFile;
+import dev.capstan.process.ProcessIdentity;
+import dev.capstan.time.Stopwatch;
+import dev.capstan.version.CapstanVersion;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon: owns one home, serves HTTP, and shuts down cleanly. {@link #start} builds the object
+ * graph top to bottom; {@link #stop} tears it down in reverse: stop accepting, let in-flight work
+ * finish within the deadline, remove the manifest, flush the log, release the lock.
+ *
+ * <p>Thread-safe: {@link #stop} may be called from any thread (HTTP, signal hook, main), any number
+ * of times; the first call stops, later calls wait for it.
+ */
+public final class Daemon {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  private static final Duration SELF_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
+  private final DaemonOptions options;
+  private final CapstanSettings settings;
+  private final CapstanHome home;
+  private final ProcessIdentity self;
+  private final DaemonLock lock;
+  private final ManifestFile manifestFile;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile Javalin http;
+  private volatile DaemonManifest manifest;
+  private volatile String stopReason = "";
+
+  private Daemon(DaemonOptions options, ProcessIdentity self, DaemonLock lock) {
+    this.options = options;
+    this.settings = options.settings().settings();
+    this.home = options.home();
+    this.self = self;
+    this.lock = lock;
+    this.manifestFile = new ManifestFile(home.manifestFile());
+  }
+
+  /**
+   * Runs the daemon in the foreground until it is asked to stop (HTTP, SIGTERM, SIGINT).
+   *
+   * @return the process exit code
+   */
+  public static ExitCode run(DaemonOptions options) {
+    Daemon daemon;
+    try {
+      daemon = start(options);
+    } catch (HomeOwned e) {
+      options.err().println(e.getMessage());
+      options.err().println(e.hint());
+      return ExitCode.HOME_OWNED;
+    } catch (NoFreePort e) {
+      options.err().println(e.getMessage());
+      options.err().println(e.hint());
+      return ExitCode.NO_FREE_PORT;
+    } catch (ConfigInvalid e) {
+      options.err().println(e.getMessage());
+      options.err().println(e.hint());
+      return ExitCode.USAGE;
+    }
+    Thread hook = new Thread(() -> daemon.stop("signal"), "capstan-shutdown-hook");
+    Runtime.getRuntime().addShutdownHook(hook);
+    daemon.awaitStopRequest();
+    daemon.stop(daemon.stopReason);
+    return ExitCode.OK;
+  }
+
+  /**
+   * Takes the lock, starts logging and the HTTP server, checks its own health and only then writes
+   * the manifest.
+   *
+   * @throws HomeOwned if another daemon owns the home
+   * @throws NoFreePort if no port can be bound
+   */
+  public static Daemon start(DaemonOptions options) {
+    Stopwatch startup = Stopwatch.start();
+    CapstanHome home = options.home().ensureExists();
+    ProcessIdentity self = ProcessIdentity.current();
+    // why: the lock comes before anything that touches shared state (log, token, manifest, DB).
+    DaemonLock lock = DaemonLock.acquire(home, self);
+    Daemon daemon = new Daemon(options, self, lock);
+    try {
+      daemon.startOwned(startup);
+      return daemon;
+    } catch (RuntimeException e) {
+      log.error("daemon failed to start: {}", e.getMessage(), e);
+      daemon.stop("failed to start");
+      throw e;
+    }
+  }
+
+  private void startOwned(Stopwatch startup) {
+    DaemonLogging.start(home.logFile(), settings.log());
+    log.info(
+        "daemon starting version={} pid={} home={}", CapstanVersion.get(), self.pid(), home.root());
+    logEffectiveConfig(options.settings());
+
+    removeStaleManifest();
+    AuthToken token =
+        new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
+    BearerAuth auth =
+        new BearerAuth(token, new TokenFile(home.authFile(), new SecureRandom()), options.clock());
+
+    CapstanSettings.DaemonSettings daemonSettings = settings.daemon();
+    warnIfExposed(daemonSettings.host());
+    PortBinder.Bound bound =
+        PortBinder.bind(daemonSettings.host(), daemonSettings.port(), daemonSettings.portRange());
+    if (bound.fellBack()) {
+      String notice =
+          "Port "
+              + daemonSettings.port()
+              + " is in use. Starting daemon on available port "
+              + bound.port()
+              + " instead.";
+      options.out().println(notice);
+      log.warn("{}", notice);
+    }
+    String url = "http://" + urlHost(daemonSettings.host()) + ":" + bound.port();
+
+    http =
+        HttpApi.create(
+            settings.http(),
+            bound.channel(),
+            daemonSettings.shutdownTimeout(),
+            new HttpApi.Deps(auth, this::identity, this::requestStop));
+    http.start();
+    checkOwnHealth(url);
+
+    Instant startedAt = options.clock().instant();
+    manifest =
+        new DaemonManifest(
+            DaemonManifest.FORMAT_VERSION,
+            instanceId,
+            self.pid(),
+            self.startedAt(),
+            daemonSettings.host(),
+            bound.port(),
+            url,
+            startedAt,
+            home.root().toString(),
+            home.logFile().toString(),
+            CapstanVersion.get());
+    manifestFile.write(manifest);
+    log.info(
+        "daemon healthy url={} pid={} instance={} startupMs={}",
+        url,
+        self.pid(),
+        instanceId,
+        startup.elapsed().toMillis());
+    options
+        .out()
+        .println(
+            "Capstan daemon "
+                + CapstanVersion.get()
+                + " listening on "
+                + url
+                + " (pid "
+                + self.pid()
+                + ", home "
+                + home.root()
+                + ")");
+    options.out().flush();
+  }
+
+  /** Asks the daemon to stop; returns at once. */
+  public void requestStop(String reason) {
+    stopReason = reason;
+    stopRequested.countDown();
+  }
+
+  /** Blocks until someone asks the daemon to stop. */
+  public void awaitStopRequest() {
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopReason = "interrupted";
+    }
+  }
+
+  /**
+   * Stops the daemon: stop accepting, finish or abort in-flight requests within the shutdown
+   * deadline, remove the manifest, flush the log, release the lock. Idempotent.
+   */
+  public void stop(String reason) {
+    stopRequested.countDown();
+    if (!stopping.compareAndSet(false, true)) {
+      awaitStopped();
+      return;
+    }
+    try {
+      Stopwatch stopwatch = Stopwatch.start();
+      log.info("daemon stopping reason=\"{}\"", reason);
+      Javalin server = http;
+      if (server != null) {
+        try {
+          server.stop();
+        } catch (RuntimeException e) {
+          log.warn("HTTP server did not stop cleanly; continuing shutdown", e);
+        }
+      }
+      if (manifestFile.deleteIfOwnedBy(instanceId)) {
+        log.info("manifest removed path={}", manifestFile.path());
+      }
+      log.info("daemon stopped ms={}", stopwatch.elapsed().toMillis());
+      DaemonLogging.stop();
+      options.out().println("Capstan daemon stopped (" + reason + ").");
+      options.out().flush();
+    } finally {
+      lock.close();
+      stopped.countDown();
+    }
+  }
+
+  private void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Who this daemon is, for {@code GET /api/daemon}. */
+  public DaemonIdentity identity() {
+    DaemonManifest current = manifest;
+    if (current == null) {
+      throw new IllegalStateException("identity requested before the daemon was healthy");
+    }
+    long uptime = Duration.between(current.startedAt(), options.clock().instant()).toSeconds();
+    return DaemonIdentity.of(current, Math.max(0, uptime));
+  }
+
+  /** The manifest this daemon wrote. */
+  public DaemonManifest manifest() {
+    return manifest;
+  }
+
+  /** Every HTTP route, as the router knows it. */
+  public List<RouteInfo> routes() {
+    return HttpApi.routes(http);
+  }
+
+  private void removeStaleManifest() {
+    // why: we hold the lock, so any manifest on disk belongs to a daemon that died without cleanup.
+    ManifestFile.Read read = manifestFile.read();
+    switch (read) {
+      case ManifestFile.Read.Missing missing -> {}
+      case ManifestFile.Read.Corrupt corrupt -> {
+        manifestFile.moveAside(options.clock().instant());
+        log.warn("moved a corrupt manifest aside reason=\"{}\"", corrupt.reason());
+      }
+      case ManifestFile.Read.Valid valid -> {
+        manifestFile.delete();
+        log.warn(
+            "removed the stale manifest of a daemon that did not shut down cleanly pid={}",
+            valid.manifest().pid());
+      }
+    }
+  }
+
+  private void checkOwnHealth(String url) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(SELF_CHECK_TIMEOUT).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + "/api/health")).timeout(SELF_CHECK_TIMEOUT).build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200 || !"ok".equals(response.body())) {
+        throw new IllegalStateException(
+            "own health check failed: HTTP " + response.statusCode() + " " + response.body());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("own health check failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during the own health check", e);
+    } finally {
+      client.close();
+    }
+  }
+
+  private void warnIfExposed(String host) {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new ConfigInvalid(
+          CapstanSettings.HOST.key(),
+          "Cannot resolve the host '" + host + "'",
+          "Set daemon.host / CAPSTAN_HOST / --host to an address of this machine, such as"
+              + " 127.0.0.1.");
+    }
+    if (!loopback) {
+      String warning =
+          "WARNING: binding to "
+              + host
+              + " makes Capstan reachable from the network. Anyone who can reach it and holds the"
+              + " token controls your agents. Use --host 127.0.0.1 unless you mean it.";
+      options.err().println(warning);
+      log.warn("{}", warning);
+    }
+  }
+
+  private static String urlHost(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (bare.equals("0.0.0.0")) {
+      return "127.0.0.1";
+    }
+    if (bare.equals("::") || bare.equals("0:0:0:0:0:0:0:0")) {
+      return "[::1]";
+    }
+    return bare.contains(":") ? "[" + bare + "]" : bare;
+  }
+
+  private static void logEffectiveConfig(ResolvedSettings resolved) {
+    for (ResolvedSettings.Value value : resolved.values()) {
+      log.info(
+          "config key={} value={} source={}", value.key(), value.value(), value.source().label());
+    }
+  }
+}

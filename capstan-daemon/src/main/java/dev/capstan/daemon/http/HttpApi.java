@@ -1,0 +1,242 @@
+package dev.capstan.daemon.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.capstan.config.CapstanSettings;
+import dev.capstan.error.ApiError;
+import dev.capstan.error.CapstanException;
+import dev.capstan.error.ErrorCode;
+import dev.capstan.json.Json;
+import dev.capstan.manifest.DaemonIdentity;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP surface on Javalin: routes, bearer auth on everything but {@code /api/health},
+ * request limits, and the one error shape for every 4xx/5xx.
+ *
+ * <p>Built once by {@code Daemon}; the returned server is thread-safe.
+ */
+public final class HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  /** Routes that answer without credentials. */
+  static final Set<String> PUBLIC_PATHS = Set.of("/api/health");
+
+  private HttpApi() {}
+
+  /**
+   * What the routes need from the daemon.
+   *
+   * @param auth the bearer token check
+   * @param identity who this daemon is, right now
+   * @param shutdown asks the daemon to stop; the argument is the reason
+   */
+  public record Deps(
+      BearerAuth auth, Supplier<DaemonIdentity> identity, Consumer<String> shutdown) {
+    public Deps {
+      Objects.requireNonNull(auth, "auth");
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(shutdown, "shutdown");
+    }
+  }
+
+  /** The optional body of {@code POST /api/daemon/shutdown}. */
+  record ShutdownRequest(String reason) {
+    ShutdownRequest {
+      reason = Objects.requireNonNullElse(reason, "");
+    }
+  }
+
+  /**
+   * Creates (does not start) the server on an already bound channel.
+   *
+   * @param http request limits
+   * @param channel the listening socket, bound by the caller
+   * @param stopTimeout how long a stop lets in-flight requests finish
+   * @param deps collaborators
+   */
+  public static Javalin create(
+      CapstanSettings.HttpSettings http,
+      ServerSocketChannel channel,
+      Duration stopTimeout,
+      Deps deps) {
+    AtomicReference<Javalin> self = new AtomicReference<>();
+    long maxBody = http.maxRequestBytes();
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.concurrency.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.startup.startupWatcherEnabled = false;
+              config.http.maxRequestSize = maxBody;
+              config.http.prefer405over404 = true;
+              config.jsonMapper(new JavalinJackson(Json.mapper(), true));
+              config.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(new JsonErrorHandler());
+                    server.setStopTimeout(stopTimeout.toMillis());
+                    server.insertHandler(new GracefulHandler());
+                  });
+              config.jetty.addConnector(
+                  (server, httpConfiguration) -> {
+                    ServerConnector connector =
+                        new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+                    try {
+                      connector.open(channel);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException("cannot adopt the bound socket", e);
+                    }
+                    return connector;
+                  });
+              config.requestLogger.http(
+                  (ctx, millis) ->
+                      log.debug(
+                          "http method={} path={} status={} ms={}",
+                          ctx.method(),
+                          ctx.path(),
+                          ctx.statusCode(),
+                          millis));
+
+              config.routes.before(
+                  ctx -> {
+                    if (!PUBLIC_PATHS.contains(ctx.path())) {
+                      deps.auth().check(ctx.header("Authorization"));
+                    }
+                    if (ctx.contentLength() > maxBody) {
+                      throw new PayloadTooLarge(maxBody);
+                    }
+                  });
+
+              config.routes.get("/api/health", ctx -> ctx.contentType("text/plain").result("ok"));
+              config.routes.get("/api/daemon", ctx -> ctx.json(deps.identity().get()));
+              config.routes.post(
+                  "/api/daemon/shutdown",
+                  ctx -> {
+                    String reason =
+                        optionalBody(ctx, ShutdownRequest.class)
+                            .map(ShutdownRequest::reason)
+                            .filter(r -> !r.isBlank())
+                            .orElse("requested over HTTP");
+                    ctx.status(HttpStatus.ACCEPTED).json(Map.of("status", "stopping"));
+                    deps.shutdown().accept(reason);
+                  });
+              config.routes.post(
+                  "/api/token/rotate",
+                  ctx -> {
+                    deps.auth().rotate();
+                    log.info("token rotated; the previous token no longer works");
+                    ctx.json(Map.of("rotated", true));
+                  });
+              config.routes.get("/api/routes", ctx -> ctx.json(routes(self.get())));
+
+              config.routes.exception(
+                  CapstanException.class,
+                  (e, ctx) -> {
+                    if (e.code() == ErrorCode.UNAUTHORIZED) {
+                      ctx.header("WWW-Authenticate", "Bearer");
+                    }
+                    writeError(ctx, e.code(), e.getMessage(), e.hint());
+                  });
+              config.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> {
+                    ErrorCode code = ErrorCode.forStatus(e.getStatus());
+                    writeError(ctx, code, describe(code, ctx, e, maxBody), hintFor(code));
+                  });
+              config.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("unhandled error method={} path={}", ctx.method(), ctx.path(), e);
+                    writeError(
+                        ctx,
+                        ErrorCode.INTERNAL,
+                        "Internal error while handling " + ctx.method() + " " + ctx.path() + ".",
+                        "Details are in logs/daemon.log (`capstan daemon logs`).");
+                  });
+            });
+    self.set(app);
+    return app;
+  }
+
+  /** Every HTTP route the router knows, in a stable order. */
+  public static List<RouteInfo> routes(Javalin app) {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(parsed -> parsed.endpoint)
+        .filter(endpoint -> endpoint.method.isHttpMethod())
+        .map(
+            endpoint ->
+                new RouteInfo(
+                    endpoint.method.name(), endpoint.path, !PUBLIC_PATHS.contains(endpoint.path)))
+        .sorted(Comparator.comparing(RouteInfo::path).thenComparing(RouteInfo::method))
+        .toList();
+  }
+
+  /** Reads an optional JSON body; unknown fields and bad syntax are {@link InvalidJson}. */
+  static <T> Optional<T> optionalBody(Context ctx, Class<T> type) {
+    byte[] bytes = ctx.bodyAsBytes();
+    if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      T value =
+          Json.mapper()
+              .readerFor(type)
+              .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(bytes);
+      return Optional.ofNullable(value);
+    } catch (JacksonException e) {
+      throw new InvalidJson(e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the request body", e);
+    }
+  }
+
+  private static void writeError(Context ctx, ErrorCode code, String message, String hint) {
+    ctx.status(code.httpStatus()).json(ApiError.of(code, message, hint));
+  }
+
+  private static String describe(
+      ErrorCode code, Context ctx, HttpResponseException e, long maxBody) {
+    return switch (code) {
+      case NOT_FOUND -> "No route " + ctx.method() + " " + ctx.path() + ".";
+      case METHOD_NOT_ALLOWED ->
+          "Method " + ctx.method() + " is not allowed on " + ctx.path() + ".";
+      case PAYLOAD_TOO_LARGE ->
+          "The request body is larger than the limit of " + maxBody + " bytes.";
+      default -> e.getMessage();
+    };
+  }
+
+  private static String hintFor(ErrorCode code) {
+    return switch (code) {
+      case NOT_FOUND -> "GET /api/routes lists every route.";
+      case METHOD_NOT_ALLOWED -> "GET /api/routes lists every route with its method.";
+      case PAYLOAD_TOO_LARGE ->
+          "Send less, or raise http.maxRequestBytes / CAPSTAN_MAX_REQUEST_BYTES.";
+      default -> "";
+    };
+  }
+}
