@@ -12,6 +12,9 @@ import java.util.List;
 public final class Main {
   private Main() {}
 
+  /** JVM options for a daemon this CLI spawns; the launcher passes its startup cache here. */
+  static final String DAEMON_JVM_OPTIONS = "capstan.daemon.jvmOptions";
+
   public static void main(String[] args) {
     CliContext context =
         new CliContext(
@@ -23,11 +26,16 @@ public final class Main {
             (home, settings) ->
                 Daemon.run(
                     new DaemonOptions(home, settings, Clocks.system(), System.out, System.err)),
-            LaunchSpec.ofCurrentJvm(Main.class.getName(), List.of()));
+            LaunchSpec.ofCurrentJvm(Main.class.getName(), daemonJvmOptions()));
     int exitCode = CapstanCommand.execute(context, args);
     System.out.flush();
     System.err.flush();
     // why: Jetty and the HTTP client leave non-daemon threads that would delay exit by seconds.
     System.exit(exitCode);
+  }
+
+  private static List<String> daemonJvmOptions() {
+    String options = System.getProperty(DAEMON_JVM_OPTIONS, "").trim();
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
   }
 }

@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,8 +26,6 @@ import java.util.stream.Collectors;
  * <p>Thread-safe (stateless).
  */
 public final class SettingsResolver {
-  private static final TomlMapper TOML = new TomlMapper();
-
   private SettingsResolver() {}
 
   /**
@@ -120,7 +117,7 @@ public final class SettingsResolver {
     }
     JsonNode root;
     try {
-      root = TOML.readTree(text);
+      root = new TomlMapper().readTree(text);
     } catch (JacksonException e) {
       throw new ConfigInvalid(
           configFile.toString(),
@@ -155,10 +152,5 @@ public final class SettingsResolver {
 
   private static List<String> sorted(Set<String> keys) {
     return keys.stream().sorted().toList();
-  }
-
-  /** The flag map for one dotted key, for callers that hold at most one flag value. */
-  public static Map<String, String> flag(Setting<?> setting, Optional<String> value) {
-    return value.map(v -> Map.of(setting.key(), v)).orElse(Map.of());
   }
 }

@@ -18,7 +18,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,11 +127,9 @@ public final class DaemonConnector {
           GuardianSnapshot.Identity.NOT_PROBED);
     }
     Duration probeTimeout = settings.client().probeTimeout();
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(probeTimeout).build()) {
-      if (!DaemonClient.probeHealth(http, manifest.url(), probeTimeout)) {
-        return new GuardianSnapshot(
-            read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
-      }
+    if (!DaemonClient.probeHealth(manifest.url(), probeTimeout)) {
+      return new GuardianSnapshot(
+          read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
     }
     return new GuardianSnapshot(
         read, lock, true, GuardianSnapshot.Probe.OK, checkIdentity(manifest, probeTimeout));
@@ -306,10 +303,8 @@ public final class DaemonConnector {
     }
     AuthToken token = new AuthToken(tokenText.trim());
     Duration probeTimeout = settings.client().probeTimeout();
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(probeTimeout).build()) {
-      if (!DaemonClient.probeHealth(http, url, probeTimeout)) {
-        throw unreachableRemote(url, null);
-      }
+    if (!DaemonClient.probeHealth(url, probeTimeout)) {
+      throw unreachableRemote(url, null);
     }
     return new Connection(url, token, Optional.empty(), false);
   }
