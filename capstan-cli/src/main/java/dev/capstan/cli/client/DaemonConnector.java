@@ -135,8 +135,19 @@ public final class DaemonConnector {
         read, lock, true, GuardianSnapshot.Probe.OK, checkIdentity(manifest, probeTimeout));
   }
 
-  /** Connects to the remote or local daemon, starting the local one if needed. */
+  /**
+   * Connects to the remote or local daemon, starting the local one if needed, with a note on stderr
+   * when it does.
+   */
   public Connection connect() {
+    return connect(true);
+  }
+
+  /**
+   * Connects like {@link #connect()}; with {@code announce} false, a daemon started here is not
+   * announced on stderr (the command reports it itself). Notes about cleanup still are.
+   */
+  public Connection connect(boolean announce) {
     if (remote()) {
       return connectRemote();
     }
@@ -148,7 +159,7 @@ public final class DaemonConnector {
           return localConnection(use.manifest(), false);
         }
         case GuardianDecision.StartFresh fresh -> {
-          Optional<Connection> started = startFresh();
+          Optional<Connection> started = startFresh(announce);
           if (started.isPresent()) {
             return started.get();
           }
@@ -171,7 +182,7 @@ public final class DaemonConnector {
    * Starts a daemon under the startup lock. Returns empty when, once the lock was held, the
    * situation had changed (someone else started one); the caller decides again.
    */
-  private Optional<Connection> startFresh() {
+  private Optional<Connection> startFresh(boolean announce) {
     home.ensureExists();
     try (StartupLock ignored =
         StartupLock.acquire(home.startupLockFile(), settings.daemon().startTimeout())) {
@@ -180,16 +191,14 @@ public final class DaemonConnector {
       }
       applyCleanup(fresh);
       Connection connection = spawnAndAwait();
-      String what =
-          fresh.note().isEmpty() ? "started the daemon" : fresh.note() + "; started a new daemon";
-      context
-          .err()
-          .println(
-              "capstan: "
-                  + what
-                  + " at "
-                  + connection.url()
-                  + connection.manifest().map(m -> " (pid " + m.pid() + ")").orElse(""));
+      String pid = connection.manifest().map(m -> " (pid " + m.pid() + ")").orElse("");
+      if (announce) {
+        String what =
+            fresh.note().isEmpty() ? "started the daemon" : fresh.note() + "; started a new daemon";
+        context.err().println("capstan: " + what + " at " + connection.url() + pid);
+      } else if (!fresh.note().isEmpty()) {
+        context.err().println("capstan: " + fresh.note());
+      }
       return Optional.of(connection);
     }
   }

@@ -98,7 +98,7 @@ public final class DaemonCommand {
       CliContext context = parent.context();
       ResolvedSettings resolved = SettingsLoader.load(context, flags.asSettings());
       DaemonConnector connector = parent.connector(resolved, flags.asArgs());
-      Connection connection = connector.connect();
+      Connection connection = connector.connect(false);
       if (json) {
         Output.json(context.out(), describe(connection));
       } else if (connection.started()) {
@@ -294,7 +294,7 @@ public final class DaemonCommand {
       if (!json) {
         context.out().println(Stop.message(stopped));
       }
-      Connection connection = connector.connect();
+      Connection connection = connector.connect(false);
       if (json) {
         Map<String, Object> body = describe(connection);
         body.put("stopped", stopped.outcome().name().toLowerCase(java.util.Locale.ROOT));

@@ -48,7 +48,7 @@ public final class DaemonResetCommand implements Runnable {
     DaemonStopper.Result stopped =
         new DaemonStopper(connector, resolved.settings().daemon().shutdownTimeout()).stop();
     List<String> cleared = clear(connector.home());
-    Connection connection = connector.connect();
+    Connection connection = connector.connect(false);
     if (json) {
       Map<String, Object> body = DaemonCommand.describe(connection);
       body.put("stopped", stopped.outcome().name().toLowerCase(java.util.Locale.ROOT));

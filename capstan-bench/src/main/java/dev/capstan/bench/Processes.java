@@ -1,0 +1,70 @@
+package dev.capstan.bench;
+
+import dev.capstan.time.Stopwatch;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Running commands and waiting on them, for the benchmarks. Stateless. */
+final class Processes {
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+  private Processes() {}
+
+  /**
+   * Runs a command to completion; returns its wall time in milliseconds. Fails on non-zero exit.
+   */
+  static double timed(List<String> command, Map<String, String> env) throws Exception {
+    Stopwatch stopwatch = Stopwatch.start();
+    Process process = start(command, env);
+    if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("timed out: " + command);
+    }
+    double millis = stopwatch.elapsed().toNanos() / 1e6;
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("exit " + process.exitValue() + ": " + command);
+    }
+    return millis;
+  }
+
+  /** Starts a command with output discarded and {@code env} added to the environment. */
+  static Process start(List<String> command, Map<String, String> env) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.environment().remove("CAPSTAN_URL");
+    builder.environment().remove("CAPSTAN_TOKEN");
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /** A port that was free a moment ago. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Deletes a directory tree. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
