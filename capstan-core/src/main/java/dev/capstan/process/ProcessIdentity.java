@@ -81,7 +81,8 @@ public record ProcessIdentity(long pid, Instant startedAt) {
       char state = line.charAt(close + 2);
       return state == 'Z' || state == 'X';
     } catch (NoSuchFileException e) {
-      return !Files.isDirectory(Path.of("/proc/self"));
+      // why: no such process (ProcessHandle will agree), or no /proc on this platform.
+      return false;
     } catch (IOException e) {
       return false;
     }

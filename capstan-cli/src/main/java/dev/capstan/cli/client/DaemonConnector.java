@@ -42,6 +42,7 @@ public final class DaemonConnector {
   private final List<String> daemonArgs;
   private final CapstanHome home;
   private final ManifestFile manifestFile;
+  private Optional<DaemonIdentity> lastIdentity = Optional.empty();
 
   /**
    * @param context the CLI surroundings
@@ -78,7 +79,15 @@ public final class DaemonConnector {
    * during the call, recovers and retries once.
    */
   public <T> T call(DaemonCall<T> call) {
-    Connection connection = connect();
+    return call(Optional.empty(), call);
+  }
+
+  /**
+   * Like {@link #call(DaemonCall)}, deciding first on {@code snapshot} when the caller already took
+   * one (saves a second round of probes).
+   */
+  public <T> T call(Optional<GuardianSnapshot> snapshot, DaemonCall<T> call) {
+    Connection connection = connect(snapshot, true);
     try {
       return call.apply(connection);
     } catch (IOException first) {
@@ -148,12 +157,19 @@ public final class DaemonConnector {
    * announced on stderr (the command reports it itself). Notes about cleanup still are.
    */
   public Connection connect(boolean announce) {
+    return connect(Optional.empty(), announce);
+  }
+
+  private Connection connect(Optional<GuardianSnapshot> first, boolean announce) {
     if (remote()) {
       return connectRemote();
     }
     Stopwatch waiting = Stopwatch.start();
+    Optional<GuardianSnapshot> given = first;
     while (true) {
-      GuardianDecision decision = GuardianDecision.decide(snapshot());
+      GuardianSnapshot snapshot = given.orElseGet(this::snapshot);
+      given = Optional.empty();
+      GuardianDecision decision = GuardianDecision.decide(snapshot);
       switch (decision) {
         case GuardianDecision.Use use -> {
           return localConnection(use.manifest(), false);
@@ -315,11 +331,13 @@ public final class DaemonConnector {
     if (!DaemonClient.probeHealth(url, probeTimeout)) {
       throw unreachableRemote(url, null);
     }
-    return new Connection(url, token, Optional.empty(), false);
+    return new Connection(url, token, Optional.empty(), false, Optional.empty());
   }
 
   private Connection localConnection(DaemonManifest manifest, boolean started) {
-    return new Connection(manifest.url(), localToken(), Optional.of(manifest), started);
+    Optional<DaemonIdentity> identity =
+        lastIdentity.filter(known -> known.instanceId().equals(manifest.instanceId()));
+    return new Connection(manifest.url(), localToken(), Optional.of(manifest), started, identity);
   }
 
   /** The token in this home's {@code auth.json}. */
@@ -349,6 +367,7 @@ public final class DaemonConnector {
         return GuardianSnapshot.Identity.FAILED;
       }
       DaemonIdentity identity = Json.mapper().readValue(response.body(), DaemonIdentity.class);
+      lastIdentity = Optional.of(identity);
       return identity.instanceId().equals(manifest.instanceId())
           ? GuardianSnapshot.Identity.MATCH
           : GuardianSnapshot.Identity.MISMATCH;

@@ -10,6 +10,7 @@ import dev.capstan.cli.client.DaemonClient;
 import dev.capstan.cli.client.DaemonConnector;
 import dev.capstan.cli.client.DaemonStopper;
 import dev.capstan.cli.client.GuardianDecision;
+import dev.capstan.cli.client.GuardianSnapshot;
 import dev.capstan.config.ResolvedSettings;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.error.ExitCode;
@@ -17,6 +18,7 @@ import dev.capstan.manifest.DaemonIdentity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -196,17 +198,23 @@ public final class DaemonCommand {
       CliContext context = parent.context();
       ResolvedSettings resolved = SettingsLoader.load(context, Map.of());
       DaemonConnector connector = parent.connector(resolved, List.of());
-      if (!connector.remote()
-          && GuardianDecision.decide(connector.snapshot())
-              instanceof GuardianDecision.StartFresh fresh
+      Optional<GuardianSnapshot> snapshot =
+          connector.remote() ? Optional.empty() : Optional.of(connector.snapshot());
+      if (snapshot.isPresent()
+          && GuardianDecision.decide(snapshot.get()) instanceof GuardianDecision.StartFresh fresh
           && fresh.cleanup() == GuardianDecision.Cleanup.NONE) {
         notRunning(context, connector);
       }
       DaemonIdentity identity;
       try {
+        // why: the guardian already fetched the identity to verify the daemon; reuse it.
         identity =
             connector.call(
+                snapshot,
                 connection -> {
+                  if (connection.identity().isPresent()) {
+                    return connection.identity().get();
+                  }
                   try (DaemonClient client = connection.client()) {
                     return client.getJson("/api/daemon", DaemonIdentity.class);
                   }
