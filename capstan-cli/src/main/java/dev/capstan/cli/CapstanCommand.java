@@ -1,8 +1,5 @@
 package dev.capstan.cli;
 
-import dev.capstan.cli.config.ConfigCommand;
-import dev.capstan.cli.daemon.DaemonCommand;
-import dev.capstan.cli.token.TokenCommand;
 import dev.capstan.error.CapstanException;
 import dev.capstan.error.ExitCode;
 import dev.capstan.version.CapstanVersion;
@@ -23,12 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = CapstanCommand.Version.class,
     description = "Capstan: a self-hosted control plane for AI agents.",
-    subcommands = {
-      DaemonCommand.class,
-      TokenCommand.class,
-      ConfigCommand.class,
-      CommandLine.HelpCommand.class
-    },
+    subcommands = {CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -62,6 +54,7 @@ public final class CapstanCommand implements Runnable {
   /** Parses {@code args}, runs the command and returns the process exit code. */
   public static int execute(CliContext context, String... args) {
     CommandLine commandLine = new CommandLine(new CapstanCommand(context));
+    CommandTree.addSubcommands(commandLine, CapstanCommand.class, args, 0);
     commandLine.setOut(new PrintWriter(context.out(), true));
     commandLine.setErr(new PrintWriter(context.err(), true));
     commandLine.setExecutionExceptionHandler(

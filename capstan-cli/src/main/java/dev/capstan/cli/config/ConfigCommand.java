@@ -18,8 +18,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
-    description = "Show the effective configuration.",
-    subcommands = {ConfigCommand.Show.class})
+    description = "Show the effective configuration.")
 public final class ConfigCommand {
   @ParentCommand CapstanCommand root;
 

@@ -29,16 +29,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "daemon",
     mixinStandardHelpOptions = true,
-    description = "Run, start, stop and inspect the Capstan daemon.",
-    subcommands = {
-      DaemonCommand.Run.class,
-      DaemonCommand.Start.class,
-      DaemonCommand.Stop.class,
-      DaemonCommand.Status.class,
-      DaemonCommand.Restart.class,
-      DaemonLogsCommand.class,
-      DaemonResetCommand.class
-    })
+    description = "Run, start, stop and inspect the Capstan daemon.")
 public final class DaemonCommand {
   @ParentCommand CapstanCommand root;
 

@@ -21,8 +21,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
-    description = "Manage the bearer token in auth.json (it is never printed).",
-    subcommands = {TokenCommand.Rotate.class})
+    description = "Manage the bearer token in auth.json (it is never printed).")
 public final class TokenCommand {
   @ParentCommand CapstanCommand root;
 

@@ -1,0 +1,59 @@
+package dev.capstan.cli;
+
+import dev.capstan.cli.config.ConfigCommand;
+import dev.capstan.cli.daemon.DaemonCommand;
+import dev.capstan.cli.daemon.DaemonLogsCommand;
+import dev.capstan.cli.daemon.DaemonResetCommand;
+import dev.capstan.cli.token.TokenCommand;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command hierarchy, built lazily: picocli reflects over every command class it is given, and
+ * every CLI invocation pays for that at startup, so only the branch the arguments address is built.
+ * When the arguments name no known subcommand (help, typos), the whole level is built so that help
+ * and suggestions stay complete.
+ *
+ * <p>Thread-safe (immutable table).
+ */
+final class CommandTree {
+  private static final Map<Class<?>, List<Class<?>>> CHILDREN =
+      Map.of(
+          CapstanCommand.class,
+          List.of(DaemonCommand.class, TokenCommand.class, ConfigCommand.class),
+          DaemonCommand.class,
+          List.of(
+              DaemonCommand.Run.class,
+              DaemonCommand.Start.class,
+              DaemonCommand.Stop.class,
+              DaemonCommand.Status.class,
+              DaemonCommand.Restart.class,
+              DaemonLogsCommand.class,
+              DaemonResetCommand.class),
+          TokenCommand.class,
+          List.of(TokenCommand.Rotate.class),
+          ConfigCommand.class,
+          List.of(ConfigCommand.Show.class));
+
+  private CommandTree() {}
+
+  /** Adds the subcommands of {@code type} to {@code parent} that {@code args[depth]} needs. */
+  static void addSubcommands(CommandLine parent, Class<?> type, String[] args, int depth) {
+    List<Class<?>> children = CHILDREN.getOrDefault(type, List.of());
+    String next = depth < args.length ? args[depth] : "";
+    List<Class<?>> addressed =
+        children.stream().filter(child -> nameOf(child).equals(next)).toList();
+    boolean narrow = !addressed.isEmpty();
+    for (Class<?> child : narrow ? addressed : children) {
+      parent.addSubcommand(nameOf(child), child);
+      CommandLine added = parent.getSubcommands().get(nameOf(child));
+      addSubcommands(added, child, narrow ? args : new String[0], narrow ? depth + 1 : 0);
+    }
+  }
+
+  private static String nameOf(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
+  }
+}
