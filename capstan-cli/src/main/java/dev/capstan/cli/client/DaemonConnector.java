@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.Optional;
  */
 public final class DaemonConnector {
   private static final Duration POLL = Duration.ofMillis(50);
+  private static final long MAX_CONSOLE_BYTES = 1 << 20;
 
   private final CliContext context;
   private final CapstanSettings settings;
@@ -234,6 +236,7 @@ public final class DaemonConnector {
   private Connection spawnAndAwait() {
     home.ensureExists();
     Path console = home.consoleFile();
+    rotateIfLarge(console);
     long offset = sizeOf(console);
     Process process = spawn(console);
     Stopwatch waited = Stopwatch.start();
@@ -381,6 +384,20 @@ public final class DaemonConnector {
     for (String line : output.split("\n")) {
       if (!line.isBlank() && !line.startsWith("Capstan daemon ")) {
         context.err().println(line);
+      }
+    }
+  }
+
+  private static void rotateIfLarge(Path console) {
+    // why: every start appends to daemon.out; keep one previous generation, not an endless file.
+    if (sizeOf(console) > MAX_CONSOLE_BYTES) {
+      try {
+        Files.move(
+            console,
+            console.resolveSibling(console.getFileName() + ".1"),
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot rotate " + console, e);
       }
     }
   }
