@@ -1,0 +1,111 @@
+package dev.capstan.event;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Turns high-rate output (agent lines, LLM token deltas) into chunk events: text of one stream is
+ * buffered and flushed as one {@link EventData.OutputChunk} when it reaches the chunk size (cut at
+ * the last newline when there is one) or when the linger time has passed. The chunks of a stream,
+ * concatenated in seq order, are exactly the text appended, so a replay shows what a live client
+ * saw.
+ *
+ * <p>Thread-safe. Appends to one stream keep their order; each stream has its own lock, held while
+ * the chunk is handed to the writer so that chunks cannot overtake each other.
+ */
+public final class OutputCoalescer {
+  private final int chunkBytes;
+  private final long lingerNanos;
+  private final Consumer<Chunk> sink;
+  private final Map<StreamName, Buffer> buffers = new ConcurrentHashMap<>();
+
+  /**
+   * A flushed chunk.
+   *
+   * @param stream its stream
+   * @param text its text
+   */
+  public record Chunk(StreamName stream, String text) {}
+
+  /**
+   * @param chunkBytes flush at this many characters
+   * @param linger flush at the latest this long after the first buffered character
+   * @param sink receives chunks in order; may block (backpressure)
+   */
+  public OutputCoalescer(int chunkBytes, Duration linger, Consumer<Chunk> sink) {
+    this.chunkBytes = chunkBytes;
+    this.lingerNanos = linger.toNanos();
+    this.sink = sink;
+  }
+
+  private static final class Buffer {
+    final ReentrantLock lock = new ReentrantLock();
+    final StringBuilder text = new StringBuilder();
+    long firstAtNanos;
+    boolean retired;
+  }
+
+  /** Appends text to a stream's output. */
+  public void append(StreamName stream, String text) {
+    if (text.isEmpty()) {
+      return;
+    }
+    while (!appendTo(buffers.computeIfAbsent(stream, key -> new Buffer()), stream, text)) {
+      // Race: flush retired this idle buffer between lookup and lock; take the fresh one.
+    }
+  }
+
+  private boolean appendTo(Buffer buffer, StreamName stream, String text) {
+    buffer.lock.lock();
+    try {
+      if (buffer.retired) {
+        return false;
+      }
+      if (buffer.text.isEmpty()) {
+        buffer.firstAtNanos = System.nanoTime();
+      }
+      buffer.text.append(text);
+      while (buffer.text.length() >= chunkBytes) {
+        int cut = buffer.text.lastIndexOf("\n", chunkBytes - 1);
+        int end = cut >= 0 ? cut + 1 : chunkBytes;
+        String chunk = buffer.text.substring(0, end);
+        buffer.text.delete(0, end);
+        buffer.firstAtNanos = System.nanoTime();
+        sink.accept(new Chunk(stream, chunk));
+      }
+      return true;
+    } finally {
+      buffer.lock.unlock();
+    }
+  }
+
+  /** Flushes buffers whose linger time has passed (or all of them with {@code all}). */
+  public int flush(boolean all) {
+    long now = System.nanoTime();
+    int flushed = 0;
+    for (Map.Entry<StreamName, Buffer> entry : buffers.entrySet()) {
+      Buffer buffer = entry.getValue();
+      buffer.lock.lock();
+      try {
+        if (buffer.text.isEmpty()) {
+          // why: forget idle streams so finished tasks do not keep buffers forever.
+          buffer.retired = true;
+          buffers.remove(entry.getKey(), buffer);
+          continue;
+        }
+        if (all || now - buffer.firstAtNanos >= lingerNanos) {
+          String chunk = buffer.text.toString();
+          buffer.text.setLength(0);
+          sink.accept(new Chunk(entry.getKey(), chunk));
+          flushed++;
+        }
+      } finally {
+        buffer.lock.unlock();
+      }
+    }
+    return flushed;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.capstan.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * A migrated database and its connection pool: SQLite (WAL) in the home by default, PostgreSQL when
+ * a JDBC URL is given.
+ *
+ * <p>Thread-safe. Close it last, after every user of {@link #jdbi()} has stopped.
+ */
+public final class Database implements AutoCloseable {
+  private static final int SQLITE_POOL_SIZE = 4;
+  private static final int POSTGRES_POOL_SIZE = 8;
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final SqlDialect dialect;
+
+  private Database(HikariDataSource dataSource, SqlDialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Opens (creating if needed) and migrates the SQLite database at {@code file}. */
+  public static Database sqlite(Path file) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // why: FULL syncs the WAL on every commit, so a committed event survives a power cut too;
+    // group commit keeps the number of commits (and syncs) small.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    config.enforceForeignKeys(true);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
+    sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+    HikariConfig pool = new HikariConfig();
+    pool.setDataSource(sqlite);
+    pool.setMaximumPoolSize(SQLITE_POOL_SIZE);
+    pool.setPoolName("capstan-sqlite");
+    return migrate(new HikariDataSource(pool), new SqliteDialect());
+  }
+
+  /** Opens and migrates the PostgreSQL database at {@code jdbcUrl}. */
+  public static Database postgres(String jdbcUrl) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
+    pool.setMaximumPoolSize(POSTGRES_POOL_SIZE);
+    pool.setPoolName("capstan-postgres");
+    return migrate(new HikariDataSource(pool), new PostgresDialect());
+  }
+
+  private static Database migrate(HikariDataSource dataSource, SqlDialect dialect) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations(dialect.migrationLocation())
+          .load()
+          .migrate();
+      return new Database(dataSource, dialect);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  /** The JDBI handle factory. */
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** The database's dialect. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
