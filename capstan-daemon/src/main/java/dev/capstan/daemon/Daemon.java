@@ -9,12 +9,20 @@ import dev.capstan.daemon.http.BearerAuth;
 import dev.capstan.daemon.http.HttpApi;
 import dev.capstan.daemon.http.RouteInfo;
 import dev.capstan.daemon.log.DaemonLogging;
+import dev.capstan.daemon.metrics.DaemonMetrics;
 import dev.capstan.error.ExitCode;
+import dev.capstan.event.EventData;
+import dev.capstan.event.EventLog;
+import dev.capstan.event.EventLogSettings;
+import dev.capstan.event.InProcessEventBus;
+import dev.capstan.event.StreamName;
 import dev.capstan.home.CapstanHome;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
 import dev.capstan.process.ProcessIdentity;
+import dev.capstan.store.jdbc.Database;
+import dev.capstan.store.jdbc.JdbcEventStore;
 import dev.capstan.time.Stopwatch;
 import dev.capstan.version.CapstanVersion;
 import io.javalin.Javalin;
@@ -30,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -46,6 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
   private static final Duration SELF_CHECK_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+  private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
 
   private final DaemonOptions options;
   private final CapstanSettings settings;
@@ -58,6 +69,11 @@ public final class Daemon {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile Javalin http;
+  private volatile Runnable closeStreams = () -> {};
+  private volatile Database database;
+  private volatile EventLog events;
+  private volatile Thread eventWriter;
+  private final List<Thread> duties = new CopyOnWriteArrayList<>();
   private volatile DaemonManifest manifest;
   private volatile String stopReason = "";
 
@@ -130,6 +146,29 @@ public final class Daemon {
     logEffectiveConfig(options.settings());
 
     removeStaleManifest();
+    DaemonMetrics metrics = new DaemonMetrics();
+    database = Database.sqlite(home.databaseFile());
+    events =
+        new EventLog(
+            new JdbcEventStore(database),
+            new InProcessEventBus(),
+            metrics,
+            options.clock(),
+            EventLogSettings.DEFAULTS,
+            Thread.ofVirtual().name("event-subscription-", 0).factory());
+    eventWriter = Thread.ofPlatform().name("event-writer").start(events.writeLoop());
+    startDuty("event-output-flush", events.flushLoop());
+    startDuty(
+        "event-retention",
+        new PeriodicLoop(
+            "event-retention",
+            RETENTION_INTERVAL,
+            () -> {
+              int deleted = events.applyRetention();
+              if (deleted > 0) {
+                log.info("event retention deleted={}", deleted);
+              }
+            }));
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -151,13 +190,18 @@ public final class Daemon {
     }
     String url = "http://" + urlHost(daemonSettings.host()) + ":" + bound.port();
 
-    http =
+    HttpApi.Server server =
         HttpApi.create(
             settings.http(),
             bound.channel(),
             daemonSettings.shutdownTimeout(),
-            new HttpApi.Deps(auth, this::identity, this::requestStop));
+            new HttpApi.Deps(
+                auth, this::identity, this::requestStop, events, metrics, options.clock()));
+    http = server.app();
+    closeStreams = server.closeStreams();
     http.start();
+    startDuty(
+        "sse-keepalive", new PeriodicLoop("sse-keepalive", SSE_KEEP_ALIVE, server.sseKeepAlive()));
     checkOwnHealth(url);
 
     Instant startedAt = options.clock().instant();
@@ -175,6 +219,9 @@ public final class Daemon {
             home.logFile().toString(),
             CapstanVersion.get());
     manifestFile.write(manifest);
+    events.append(
+        StreamName.SYSTEM,
+        new EventData.DaemonStarted(instanceId, CapstanVersion.get(), self.pid(), url));
     log.info(
         "daemon healthy url={} pid={} instance={} startupMs={}",
         url,
@@ -225,14 +272,22 @@ public final class Daemon {
     try {
       Stopwatch stopwatch = Stopwatch.start();
       log.info("daemon stopping reason=\"{}\"", reason);
+      EventLog eventLog = events;
+      if (eventLog != null && manifest != null) {
+        eventLog.append(StreamName.SYSTEM, new EventData.DaemonStopping(reason));
+      }
+      closeStreams.run();
+      log.debug("streams closed ms={}", stopwatch.elapsed().toMillis());
       Javalin server = http;
       if (server != null) {
         try {
           server.stop();
+          log.debug("http stopped ms={}", stopwatch.elapsed().toMillis());
         } catch (RuntimeException e) {
           log.warn("HTTP server did not stop cleanly; continuing shutdown", e);
         }
       }
+      stopEventLog(stopwatch);
       if (manifestFile.deleteIfOwnedBy(instanceId)) {
         log.info("manifest removed path={}", manifestFile.path());
       }
@@ -244,6 +299,40 @@ public final class Daemon {
       lock.close();
       stopped.countDown();
     }
+  }
+
+  private void stopEventLog(Stopwatch stopwatch) {
+    duties.forEach(Thread::interrupt);
+    EventLog eventLog = events;
+    if (eventLog != null) {
+      eventLog.shutdown();
+      Thread writer = eventWriter;
+      if (writer != null) {
+        try {
+          Duration left = settings.daemon().shutdownTimeout().minus(stopwatch.elapsed());
+          if (!writer.join(left.isNegative() ? Duration.ofSeconds(1) : left)) {
+            log.warn("event writer did not drain within the shutdown deadline; aborting it");
+            writer.interrupt();
+            writer.join(Duration.ofSeconds(2));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    Database db = database;
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private void startDuty(String name, Runnable duty) {
+    duties.add(Thread.ofPlatform().daemon().name(name).start(duty));
+  }
+
+  /** The event log (for tests that drive the daemon in-process). */
+  public EventLog events() {
+    return events;
   }
 
   private void awaitStopped() {
@@ -300,6 +389,8 @@ public final class Daemon {
           (HttpURLConnection) URI.create(url + "/api/health").toURL().openConnection();
       connection.setConnectTimeout((int) SELF_CHECK_TIMEOUT.toMillis());
       connection.setReadTimeout((int) SELF_CHECK_TIMEOUT.toMillis());
+      // why: a kept-alive connection to ourselves would hold up the graceful stop later.
+      connection.setRequestProperty("Connection", "close");
       try (InputStream in = connection.getInputStream()) {
         String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         if (connection.getResponseCode() != 200 || !"ok".equals(body)) {

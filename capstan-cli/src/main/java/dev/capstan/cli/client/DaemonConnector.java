@@ -278,9 +278,16 @@ public final class DaemonConnector {
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }
-    command.add("-cp");
-    command.add(context.launch().classpath());
-    command.add(context.launch().mainClass());
+    String classpath = context.launch().classpath();
+    if (classpath.endsWith(".jar") && !classpath.contains(File.pathSeparator)) {
+      // why: -jar applies the jar's manifest (Enable-Native-Access for SQLite, Multi-Release).
+      command.add("-jar");
+      command.add(classpath);
+    } else {
+      command.add("-cp");
+      command.add(classpath);
+      command.add(context.launch().mainClass());
+    }
     command.add("daemon");
     command.add("run");
     command.addAll(daemonArgs);

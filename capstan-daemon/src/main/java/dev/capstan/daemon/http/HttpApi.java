@@ -3,9 +3,11 @@ package dev.capstan.daemon.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.capstan.config.CapstanSettings;
+import dev.capstan.daemon.metrics.DaemonMetrics;
 import dev.capstan.error.ApiError;
 import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
+import dev.capstan.event.EventLog;
 import dev.capstan.json.Json;
 import dev.capstan.manifest.DaemonIdentity;
 import io.javalin.Javalin;
@@ -16,6 +18,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -54,13 +58,30 @@ public final class HttpApi {
    * @param shutdown asks the daemon to stop; the argument is the reason
    */
   public record Deps(
-      BearerAuth auth, Supplier<DaemonIdentity> identity, Consumer<String> shutdown) {
+      BearerAuth auth,
+      Supplier<DaemonIdentity> identity,
+      Consumer<String> shutdown,
+      EventLog events,
+      DaemonMetrics metrics,
+      Clock clock) {
     public Deps {
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(shutdown, "shutdown");
+      Objects.requireNonNull(events, "events");
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(clock, "clock");
     }
   }
+
+  /**
+   * What {@link #create} returns.
+   *
+   * @param app the server
+   * @param sseKeepAlive sends keep-alive comments on open SSE streams; run it periodically
+   * @param closeStreams ends every SSE stream and WebSocket; run it before stopping the server
+   */
+  public record Server(Javalin app, Runnable sseKeepAlive, Runnable closeStreams) {}
 
   /** The optional body of {@code POST /api/daemon/shutdown}. */
   record ShutdownRequest(String reason) {
@@ -77,13 +98,28 @@ public final class HttpApi {
    * @param stopTimeout how long a stop lets in-flight requests finish
    * @param deps collaborators
    */
-  public static Javalin create(
+  public static Server create(
       CapstanSettings.HttpSettings http,
       ServerSocketChannel channel,
       Duration stopTimeout,
       Deps deps) {
     AtomicReference<Javalin> self = new AtomicReference<>();
     long maxBody = http.maxRequestBytes();
+    WsTickets tickets = new WsTickets(deps.clock());
+    EventRoutes.SseClients sseClients = new EventRoutes.SseClients();
+    EventRoutes.Sockets sockets = new EventRoutes.Sockets();
+    deps.metrics().gauge("capstan_ws_connections", "Open WebSocket connections", sockets::size);
+    deps.metrics().gauge("capstan_sse_clients", "Open SSE streams", sseClients::size);
+    deps.metrics()
+        .gauge(
+            "capstan_event_subscribers",
+            "Live event subscriptions (WebSocket and SSE)",
+            deps.events()::listenerCount);
+    deps.metrics()
+        .gauge(
+            "capstan_event_queue_depth",
+            "Events waiting for the writer",
+            () -> deps.events().writeLoop().queued());
     Javalin app =
         Javalin.create(
             config -> {
@@ -122,7 +158,10 @@ public final class HttpApi {
 
               config.routes.before(
                   ctx -> {
-                    if (!PUBLIC_PATHS.contains(ctx.path())) {
+                    boolean ticketed =
+                        EventRoutes.acceptsTicket(ctx.path())
+                            && tickets.redeem(ctx.queryParam("ticket"));
+                    if (!PUBLIC_PATHS.contains(ctx.path()) && !ticketed) {
                       deps.auth().check(ctx.header("Authorization"));
                     }
                     if (ctx.contentLength() > maxBody) {
@@ -151,6 +190,13 @@ public final class HttpApi {
                     ctx.json(Map.of("rotated", true));
                   });
               config.routes.get("/api/routes", ctx -> ctx.json(routes(self.get())));
+              config.routes.get(
+                  "/metrics",
+                  ctx ->
+                      ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                          .result(deps.metrics().scrape()));
+              EventRoutes.register(
+                  config, deps.events(), deps.auth(), tickets, sseClients, sockets);
 
               config.routes.exception(
                   CapstanException.class,
@@ -178,18 +224,33 @@ public final class HttpApi {
                   });
             });
     self.set(app);
-    return app;
+    return new Server(
+        app,
+        sseClients::keepAlive,
+        () -> {
+          sseClients.closeAll();
+          sockets.closeAll();
+        });
   }
 
   /** Every HTTP route the router knows, in a stable order. */
   public static List<RouteInfo> routes(Javalin app) {
-    return app.unsafe.internalRouter.allHttpHandlers().stream()
-        .map(parsed -> parsed.endpoint)
-        .filter(endpoint -> endpoint.method.isHttpMethod())
-        .map(
-            endpoint ->
-                new RouteInfo(
-                    endpoint.method.name(), endpoint.path, !PUBLIC_PATHS.contains(endpoint.path)))
+    Stream<RouteInfo> http =
+        app.unsafe.internalRouter.allHttpHandlers().stream()
+            .map(parsed -> parsed.endpoint)
+            .filter(endpoint -> endpoint.method.isHttpMethod())
+            .map(
+                endpoint ->
+                    new RouteInfo(
+                        endpoint.method.name(),
+                        endpoint.path,
+                        !PUBLIC_PATHS.contains(endpoint.path)));
+    // why: a WebSocket upgrade is a GET on its path; list it so that auth checks cover it.
+    Stream<RouteInfo> websocket =
+        app.unsafe.internalRouter.allWsHandlers().stream()
+            .map(entry -> new RouteInfo("GET", entry.getPath(), true));
+    return Stream.concat(http, websocket)
+        .distinct()
         .sorted(Comparator.comparing(RouteInfo::path).thenComparing(RouteInfo::method))
         .toList();
   }

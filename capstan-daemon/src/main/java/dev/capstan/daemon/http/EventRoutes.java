@@ -1,0 +1,290 @@
+package dev.capstan.daemon.http;
+
+import dev.capstan.error.CapstanException;
+import dev.capstan.error.ErrorCode;
+import dev.capstan.event.EventLog;
+import dev.capstan.event.StoredEvent;
+import dev.capstan.event.StreamName;
+import dev.capstan.event.Subscription;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The event log over HTTP: {@code GET /api/events} (polling), {@code GET /api/events/stream} (SSE,
+ * {@code Last-Event-ID} resumes) and {@code /api/ws} (WebSocket). Browsers, which cannot set an
+ * Authorization header there, open SSE and WebSocket with a one-time {@code ticket}.
+ *
+ * <p>Registered once by {@link HttpApi}; the handlers are thread-safe.
+ */
+final class EventRoutes {
+  static final int DEFAULT_LIMIT = 1_000;
+  static final int MAX_LIMIT = 10_000;
+  static final int MAX_FRAME_BYTES = 64 * 1024;
+  static final Duration WS_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final String SSE_STREAM = "capstan.sse.stream";
+  private static final String SSE_AFTER = "capstan.sse.after";
+
+  private EventRoutes() {}
+
+  /** Open SSE clients, for keep-alive comments. */
+  static final class SseClients {
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+
+    /** Sends a keep-alive comment to every open client. */
+    void keepAlive() {
+      for (SseClient client : clients) {
+        if (client.terminated()) {
+          clients.remove(client);
+        } else {
+          client.sendComment("keep-alive");
+        }
+      }
+    }
+
+    int size() {
+      return clients.size();
+    }
+
+    /** Ends every stream (the daemon is stopping); clients reconnect with Last-Event-ID. */
+    void closeAll() {
+      for (SseClient client : clients) {
+        client.close();
+      }
+      clients.clear();
+    }
+  }
+
+  /** Open WebSocket connections, so that a stopping daemon can close them. */
+  static final class Sockets {
+    private final Map<String, EventSocket> bySession = new ConcurrentHashMap<>();
+
+    int size() {
+      return bySession.size();
+    }
+
+    /** Closes every connection with 1001 (going away); clients reconnect and resume. */
+    void closeAll() {
+      for (EventSocket socket : bySession.values()) {
+        socket.goingAway();
+      }
+    }
+  }
+
+  static void register(
+      JavalinConfig config,
+      EventLog events,
+      BearerAuth auth,
+      WsTickets tickets,
+      SseClients sseClients,
+      Sockets sockets) {
+    config.jetty.modifyWebSocketServletFactory(
+        factory -> {
+          factory.setMaxTextMessageSize(MAX_FRAME_BYTES);
+          factory.setIdleTimeout(WS_IDLE_TIMEOUT);
+        });
+
+    config.routes.post(
+        "/api/ws/ticket",
+        ctx ->
+            ctx.json(
+                Map.of(
+                    "ticket",
+                    tickets.issue(),
+                    "expiresInSeconds",
+                    WsTickets.LIFETIME.toSeconds())));
+
+    config.routes.get("/api/events", ctx -> poll(ctx, events));
+
+    SseHandler sse =
+        new SseHandler(
+            0,
+            client -> {
+              Context ctx = client.ctx();
+              StreamName stream = ctx.attribute(SSE_STREAM);
+              long after = ctx.attribute(SSE_AFTER);
+              client.keepAlive();
+              sseClients.clients.add(client);
+              Subscription subscription =
+                  events.subscribe(
+                      stream,
+                      after,
+                      new Subscription.Sink() {
+                        @Override
+                        public void event(StoredEvent event) {
+                          if (client.terminated()) {
+                            throw new IllegalStateException("client gone");
+                          }
+                          client.sendEvent(
+                              event.type(), event.toJson(), Long.toString(event.seq()));
+                        }
+
+                        @Override
+                        public void overflow(StreamName overflowed, long lastSeq) {
+                          client.sendEvent(
+                              "overflow",
+                              "{\"stream\":\""
+                                  + overflowed.value()
+                                  + "\",\"lastSeq\":"
+                                  + lastSeq
+                                  + "}",
+                              Long.toString(lastSeq));
+                          client.close();
+                        }
+
+                        @Override
+                        public void ended() {
+                          sseClients.clients.remove(client);
+                        }
+                      });
+              client.onClose(
+                  () -> {
+                    sseClients.clients.remove(client);
+                    subscription.close();
+                  });
+            });
+    config.routes.get(
+        "/api/events/stream",
+        ctx -> {
+          // why: validate before the stream starts; once it has, errors can no longer be sent
+          // in the error shape.
+          String accept = ctx.header("Accept");
+          if (accept == null || !accept.contains("text/event-stream")) {
+            throw new NotAcceptable();
+          }
+          ctx.attribute(SSE_STREAM, streamParam(ctx));
+          ctx.attribute(SSE_AFTER, resumePoint(ctx));
+          sse.handle(ctx);
+        });
+
+    config.routes.addHttpHandler(
+        HandlerType.WEBSOCKET_BEFORE_UPGRADE,
+        "/api/ws",
+        ctx -> {
+          if (!tickets.redeem(ctx.queryParam("ticket"))) {
+            auth.check(ctx.header("Authorization"));
+          }
+        });
+    config.routes.ws(
+        "/api/ws",
+        ws -> {
+          ws.onConnect(
+              ctx -> {
+                sockets.bySession.put(ctx.sessionId(), new EventSocket(ctx, events));
+              });
+          ws.onMessage(
+              ctx -> {
+                EventSocket socket = sockets.bySession.get(ctx.sessionId());
+                if (socket != null) {
+                  socket.onFrame(ctx.message());
+                }
+              });
+          ws.onClose(
+              ctx -> {
+                EventSocket socket = sockets.bySession.remove(ctx.sessionId());
+                if (socket != null) {
+                  socket.onClose();
+                }
+              });
+          ws.onError(
+              ctx -> {
+                EventSocket socket = sockets.bySession.remove(ctx.sessionId());
+                if (socket != null) {
+                  socket.onClose();
+                }
+              });
+        });
+  }
+
+  /** Whether a request may use a one-time ticket instead of the Authorization header. */
+  static boolean acceptsTicket(String path) {
+    return path.equals("/api/events/stream");
+  }
+
+  private static void poll(Context ctx, EventLog events) {
+    StreamName stream = streamParam(ctx);
+    long after = longParam(ctx, "afterSeq", 0);
+    int limit = (int) Math.min(MAX_LIMIT, Math.max(1, longParam(ctx, "limit", DEFAULT_LIMIT)));
+    List<StoredEvent> page = events.read(stream, after, limit);
+    StringBuilder json = new StringBuilder(256 + page.size() * 128);
+    json.append("{\"stream\":\"").append(stream.value()).append("\",\"lastSeq\":");
+    json.append(events.lastSeq(stream)).append(",\"events\":[");
+    for (int i = 0; i < page.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(page.get(i).toJson());
+    }
+    json.append("]}");
+    ctx.contentType("application/json").result(json.toString());
+  }
+
+  private static StreamName streamParam(Context ctx) {
+    String stream = ctx.queryParam("stream");
+    if (stream == null || stream.isBlank()) {
+      throw new BadParameter("stream", "The query parameter 'stream' is required.");
+    }
+    return StreamName.parse(stream);
+  }
+
+  private static long resumePoint(Context ctx) {
+    String lastEventId = ctx.header("Last-Event-ID");
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      try {
+        long seq = Long.parseLong(lastEventId.trim());
+        if (seq >= 0) {
+          return seq;
+        }
+      } catch (NumberFormatException e) {
+        // falls through to the error below
+      }
+      throw new BadParameter("Last-Event-ID", "Last-Event-ID must be a seq (a whole number >= 0).");
+    }
+    return longParam(ctx, "afterSeq", 0);
+  }
+
+  private static long longParam(Context ctx, String name, long fallback) {
+    String text = ctx.queryParam(name);
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(text.trim());
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new BadParameter(name, "The query parameter '" + name + "' must be a whole number >= 0.");
+  }
+
+  /** An SSE request that does not accept {@code text/event-stream}. */
+  static final class NotAcceptable extends CapstanException {
+    private static final long serialVersionUID = 1L;
+
+    NotAcceptable() {
+      super(
+          ErrorCode.NOT_ACCEPTABLE,
+          "This route streams Server-Sent Events.",
+          "Send Accept: text/event-stream (EventSource does), or poll GET /api/events.");
+    }
+  }
+
+  /** A query parameter or header with a bad value. */
+  static final class BadParameter extends CapstanException {
+    private static final long serialVersionUID = 1L;
+
+    BadParameter(String name, String message) {
+      super(ErrorCode.BAD_REQUEST, message, "Fix '" + name + "' and retry.");
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.capstan.daemon.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capstan.error.ErrorCode;
+import dev.capstan.event.EventLog;
+import dev.capstan.event.InvalidStream;
+import dev.capstan.event.StoredEvent;
+import dev.capstan.event.StreamName;
+import dev.capstan.event.Subscription;
+import dev.capstan.json.Json;
+import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection on {@code /api/ws}: subscribe / unsubscribe / ping frames in, event /
+ * ack / error / pong / overflow frames out. Bad frames get an error frame; abuse closes the
+ * connection with a documented code; other connections are unaffected.
+ *
+ * <p>Thread-safe: frames arrive on Jetty's thread, events on one pump thread per subscription;
+ * sends are serialised and each waits for the socket, so a slow client slows only its own pumps.
+ */
+final class EventSocket {
+  private static final Logger log = LoggerFactory.getLogger(EventSocket.class);
+
+  /** Most subscriptions one connection may hold. */
+  static final int MAX_SUBSCRIPTIONS = 256;
+
+  /** Most frames per second a client may send before it is disconnected. */
+  static final int MAX_FRAMES_PER_SECOND = 200;
+
+  /** Close code for a client that floods the server with frames. */
+  static final int CLOSE_RATE_LIMITED = 4008;
+
+  private static final long SEND_TIMEOUT_SECONDS = 60;
+
+  private final WsContext ws;
+  private final EventLog events;
+  private final Map<StreamName, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private long windowStartNanos = System.nanoTime();
+  private int framesInWindow;
+  private volatile boolean closed;
+
+  EventSocket(WsContext ws, EventLog events) {
+    this.ws = ws;
+    this.events = events;
+  }
+
+  /** Handles one text frame from the client. Called on Jetty's thread, one at a time. */
+  void onFrame(String text) {
+    if (overRateLimit()) {
+      ws.closeSession(CLOSE_RATE_LIMITED, "too many frames; slow down and reconnect");
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = Json.mapper().readTree(text);
+    } catch (IOException e) {
+      sendError(null, ErrorCode.INVALID_JSON, "The frame is not valid JSON.");
+      return;
+    }
+    if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+      sendError(null, ErrorCode.BAD_REQUEST, "A frame is a JSON object with a \"type\".");
+      return;
+    }
+    String id = frame.path("id").isValueNode() ? frame.path("id").asText() : null;
+    switch (frame.path("type").asText()) {
+      case "subscribe" -> subscribe(id, frame);
+      case "unsubscribe" -> unsubscribe(id, frame);
+      case "ping" -> send(reply("pong", id));
+      default ->
+          sendError(
+              id,
+              ErrorCode.UNKNOWN_FRAME,
+              "Unknown frame type '"
+                  + frame.path("type").asText()
+                  + "'; use subscribe, unsubscribe or ping.");
+    }
+  }
+
+  private void subscribe(String id, JsonNode frame) {
+    StreamName stream;
+    try {
+      stream = StreamName.parse(frame.path("stream").asText(""));
+    } catch (InvalidStream e) {
+      sendError(id, e.code(), e.getMessage());
+      return;
+    }
+    JsonNode after = frame.path("afterSeq");
+    if (!after.isMissingNode() && !(after.canConvertToLong() && after.asLong() >= 0)) {
+      sendError(id, ErrorCode.BAD_REQUEST, "afterSeq must be a whole number >= 0.");
+      return;
+    }
+    if (subscriptions.containsKey(stream)) {
+      sendError(id, ErrorCode.CONFLICT, "Already subscribed to " + stream + "; unsubscribe first.");
+      return;
+    }
+    if (subscriptions.size() >= MAX_SUBSCRIPTIONS) {
+      sendError(
+          id,
+          ErrorCode.TOO_MANY_SUBSCRIPTIONS,
+          "A connection may hold at most " + MAX_SUBSCRIPTIONS + " subscriptions.");
+      return;
+    }
+    send(reply("ack", id));
+    Subscription subscription = events.subscribe(stream, after.asLong(0), new Forward(stream));
+    subscriptions.put(stream, subscription);
+  }
+
+  private void unsubscribe(String id, JsonNode frame) {
+    StreamName stream;
+    try {
+      stream = StreamName.parse(frame.path("stream").asText(""));
+    } catch (InvalidStream e) {
+      sendError(id, e.code(), e.getMessage());
+      return;
+    }
+    Subscription subscription = subscriptions.remove(stream);
+    if (subscription == null) {
+      sendError(id, ErrorCode.NOT_FOUND, "Not subscribed to " + stream + ".");
+      return;
+    }
+    subscription.close();
+    send(reply("ack", id));
+  }
+
+  /** Ends every subscription; the connection is gone. */
+  void onClose() {
+    closed = true;
+    subscriptions.values().forEach(Subscription::close);
+    subscriptions.clear();
+  }
+
+  /** Ends the subscriptions and closes the connection with 1001 (going away). */
+  void goingAway() {
+    onClose();
+    ws.closeSession(1001, "the daemon is stopping; reconnect and resume");
+  }
+
+  /** Subscriptions held, for tests and metrics. */
+  int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  private boolean overRateLimit() {
+    long now = System.nanoTime();
+    if (now - windowStartNanos > TimeUnit.SECONDS.toNanos(1)) {
+      windowStartNanos = now;
+      framesInWindow = 0;
+    }
+    return ++framesInWindow > MAX_FRAMES_PER_SECOND;
+  }
+
+  private ObjectNode reply(String type, String id) {
+    ObjectNode node = Json.mapper().createObjectNode().put("type", type);
+    if (id != null) {
+      node.put("id", id);
+    }
+    return node;
+  }
+
+  private void sendError(String id, ErrorCode code, String message) {
+    send(reply("error", id).put("code", code.name()).put("message", message));
+  }
+
+  private void send(ObjectNode frame) {
+    sendText(frame.toString());
+  }
+
+  /** Sends one frame and waits until the socket took it (backpressure for slow clients). */
+  private void sendText(String text) {
+    if (closed) {
+      throw new IllegalStateException("connection closed");
+    }
+    sendLock.lock();
+    try {
+      Callback.Completable done = new Callback.Completable();
+      ws.session.sendText(text, done);
+      done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending", e);
+    } catch (Exception e) {
+      throw new IllegalStateException("sending to the client failed: " + e.getMessage(), e);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Forwards one subscription's events to this connection. */
+  private final class Forward implements Subscription.Sink {
+    private final StreamName stream;
+
+    Forward(StreamName stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public void event(StoredEvent event) {
+      sendText("{\"type\":\"event\",\"event\":" + event.toJson() + "}");
+    }
+
+    @Override
+    public void overflow(StreamName overflowed, long lastSeq) {
+      sendText(
+          "{\"type\":\"overflow\",\"stream\":\""
+              + overflowed.value()
+              + "\",\"lastSeq\":"
+              + lastSeq
+              + "}");
+    }
+
+    @Override
+    public void ended() {
+      subscriptions.remove(stream);
+      log.debug("subscription ended stream={} session={}", stream, ws.sessionId());
+    }
+  }
+}
