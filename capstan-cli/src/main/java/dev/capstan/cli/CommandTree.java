@@ -4,6 +4,7 @@ import dev.capstan.cli.config.ConfigCommand;
 import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
+import dev.capstan.cli.events.EventsCommand;
 import dev.capstan.cli.token.TokenCommand;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ final class CommandTree {
   private static final Map<Class<?>, List<Class<?>>> CHILDREN =
       Map.of(
           CapstanCommand.class,
-          List.of(DaemonCommand.class, TokenCommand.class, ConfigCommand.class),
+          List.of(
+              DaemonCommand.class, EventsCommand.class, TokenCommand.class, ConfigCommand.class),
           DaemonCommand.class,
           List.of(
               DaemonCommand.Run.class,

@@ -162,6 +162,29 @@ public final class DaemonConnector {
     return connect(Optional.empty(), announce);
   }
 
+  /**
+   * Connects like {@link #connect()}, but does not start a daemon that was stopped on purpose (no
+   * manifest): a crashed one is still restarted. For long-running followers, which must not undo a
+   * {@code capstan daemon stop}.
+   *
+   * @throws CliException with {@link ExitCode#NOT_RUNNING} when the daemon is stopped
+   */
+  public Connection connectUnlessStopped() {
+    if (remote()) {
+      return connectRemote();
+    }
+    GuardianSnapshot snapshot = snapshot();
+    if (GuardianDecision.decide(snapshot) instanceof GuardianDecision.StartFresh fresh
+        && fresh.cleanup() == GuardianDecision.Cleanup.NONE) {
+      throw new CliException(
+          ExitCode.NOT_RUNNING,
+          ErrorCode.SERVICE_UNAVAILABLE,
+          "the daemon is stopped",
+          "Start it with `capstan daemon start`.");
+    }
+    return connect(Optional.of(snapshot), true);
+  }
+
   private Connection connect(Optional<GuardianSnapshot> first, boolean announce) {
     if (remote()) {
       return connectRemote();
