@@ -300,6 +300,8 @@ public final class Daemon {
           (HttpURLConnection) URI.create(url + "/api/health").toURL().openConnection();
       connection.setConnectTimeout((int) SELF_CHECK_TIMEOUT.toMillis());
       connection.setReadTimeout((int) SELF_CHECK_TIMEOUT.toMillis());
+      // why: a kept-alive connection to ourselves would hold up the graceful stop later.
+      connection.setRequestProperty("Connection", "close");
       try (InputStream in = connection.getInputStream()) {
         String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         if (connection.getResponseCode() != 200 || !"ok".equals(body)) {

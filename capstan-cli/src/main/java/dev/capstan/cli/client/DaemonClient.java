@@ -82,6 +82,9 @@ public final class DaemonClient implements AutoCloseable {
       connection.setInstanceFollowRedirects(false);
       connection.setRequestMethod(method);
       connection.setRequestProperty("Accept", "application/json");
+      // why: a CLI makes a handful of requests; a kept-alive idle connection would only make a
+      // stopping daemon wait for it.
+      connection.setRequestProperty("Connection", "close");
       if (token != null) {
         connection.setRequestProperty("Authorization", "Bearer " + token.value());
       }
