@@ -73,8 +73,11 @@ class ProcessIdentityTest {
 
   @Test
   void a_zombie_is_not_alive() throws Exception {
-    // why: the shell starts a short child, then becomes `sleep`, which never reaps it.
-    Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
+    // why: the shell starts a child that waits for our stdin, then becomes `sleep`, which never
+    // reaps it. Closing stdin only after the exec makes the child a zombie, deterministically.
+    Process parent =
+        new ProcessBuilder("sh", "-c", "exec 3<&0; sh -c 'read x <&3' & echo $!; exec sleep 60")
+            .start();
     try {
       long zombie =
           Long.parseLong(
@@ -82,6 +85,8 @@ class ProcessIdentityTest {
                       new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))
                   .readLine()
                   .trim());
+      await().atMost(Duration.ofSeconds(10)).until(() -> commandOf(parent.pid()).equals("sleep"));
+      parent.getOutputStream().close();
       await().atMost(Duration.ofSeconds(10)).until(() -> stateOf(zombie) == 'Z');
 
       Optional<ProcessIdentity> live = ProcessIdentity.live(zombie);
@@ -106,6 +111,10 @@ class ProcessIdentityTest {
     assertThatThrownBy(() -> new ProcessIdentity(0, Instant.EPOCH))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pid");
+  }
+
+  private static String commandOf(long pid) throws IOException {
+    return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim();
   }
 
   private static char stateOf(long pid) throws IOException {
