@@ -14,18 +14,15 @@ import dev.capstan.process.LockProbe;
 import dev.capstan.time.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,7 +197,7 @@ class DaemonTest {
 
   @Test
   void a_taken_preferred_port_falls_back_to_the_first_free_port_of_the_range() throws IOException {
-    List<ServerSocket> squatters = squatContiguousPorts(4);
+    List<ServerSocket> squatters = Ports.squatContiguous(4);
     int preferred = squatters.get(0).getLocalPort();
     int first = squatters.get(1).getLocalPort();
     int free = squatters.get(3).getLocalPort();
@@ -224,15 +221,15 @@ class DaemonTest {
                   + " instead.");
       assertThat(daemon.send(daemon.request("/api/health").GET()).body()).isEqualTo("ok");
     } finally {
-      closeAll(squatters);
+      Ports.closeAll(squatters);
     }
   }
 
   @Test
   void a_free_preferred_port_is_used_without_a_notice() throws IOException {
-    List<ServerSocket> ports = squatContiguousPorts(2);
+    List<ServerSocket> ports = Ports.squatContiguous(2);
     int preferred = ports.get(0).getLocalPort();
-    closeAll(ports);
+    Ports.closeAll(ports);
 
     try (RunningDaemon daemon =
         RunningDaemon.start(
@@ -250,7 +247,7 @@ class DaemonTest {
   @Test
   void when_every_port_is_taken_start_fails_naming_the_range_and_releases_the_home()
       throws IOException {
-    List<ServerSocket> squatters = squatContiguousPorts(3);
+    List<ServerSocket> squatters = Ports.squatContiguous(3);
     int preferred = squatters.get(0).getLocalPort();
     String range = squatters.get(1).getLocalPort() + "-" + squatters.get(2).getLocalPort();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -275,7 +272,7 @@ class DaemonTest {
                 assertThat(e.hint()).contains("--port").contains("CAPSTAN_PORT_RANGE");
               });
     } finally {
-      closeAll(squatters);
+      Ports.closeAll(squatters);
     }
 
     CapstanHome capstanHome = new CapstanHome(home);
@@ -284,30 +281,6 @@ class DaemonTest {
         .isEqualTo(new LockProbe.LockState.Free());
     try (RunningDaemon next = RunningDaemon.start(home)) {
       assertThat(next.manifest().port()).isPositive();
-    }
-  }
-
-  /** Binds {@code count} consecutive loopback ports; the caller closes them. */
-  private static List<ServerSocket> squatContiguousPorts(int count) throws IOException {
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-      List<ServerSocket> bound = new ArrayList<>();
-      try {
-        for (int port = base; port < base + count; port++) {
-          bound.add(new ServerSocket(port, 50, loopback));
-        }
-        return bound;
-      } catch (IOException taken) {
-        closeAll(bound);
-      }
-    }
-    throw new IllegalStateException("no " + count + " consecutive free ports found");
-  }
-
-  private static void closeAll(List<ServerSocket> sockets) throws IOException {
-    for (ServerSocket socket : sockets) {
-      socket.close();
     }
   }
 
