@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP surface of one daemon, shared by the tests of this class (none of them changes it). */
 class HttpApiTest {
@@ -213,6 +214,17 @@ class HttpApiTest {
   }
 
   @Test
+  void a_body_of_exactly_the_limit_is_read() {
+    String prefix = "{\"reasn\":\"";
+    String body = prefix + "x".repeat(MAX_REQUEST_BYTES - prefix.length() - 2) + "\"}";
+
+    HttpResponse<String> response = daemon.post("/api/daemon/shutdown", Optional.of(body));
+
+    assertThat(body).hasSize(MAX_REQUEST_BYTES);
+    assertError(response, 400, "INVALID_JSON");
+  }
+
+  @Test
   void a_chunked_body_over_the_limit_is_payload_too_large() {
     byte[] body =
         ("{\"reason\":\"" + "x".repeat(MAX_REQUEST_BYTES * 4) + "\"}")
@@ -307,6 +319,27 @@ class HttpApiTest {
     assertThat(headerBlock(response).toLowerCase(java.util.Locale.ROOT))
         .contains("content-type: application/json");
     assertErrorBody(bodyOf(response), "BAD_REQUEST");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/api/health/../daemon",
+        "/api/health/%2e%2e/daemon",
+        "/api/health;/../daemon",
+        "/api/health/..;/daemon",
+        "/api/%64aemon",
+        "//api/daemon",
+        "/api/./daemon",
+        "/api/daemon/",
+        "/api/health%00/../daemon"
+      })
+  void path_tricks_do_not_reach_a_protected_route_without_a_token(String path) throws IOException {
+    String response =
+        rawExchange("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+    assertThat(response).matches("(?s)HTTP/1.1 (400|401|404) .*");
+    assertThat(response).doesNotContain(daemon.manifest().instanceId());
   }
 
   private static HttpRequest.Builder requestFor(RouteInfo route, Optional<String> authorization) {
