@@ -1,6 +1,8 @@
 package dev.capstan.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -8,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +58,8 @@ class LockProbeTest {
     // why: flock(1) takes a BSD lock, which /proc/locks lists too; `cat` keeps it until stdin ends.
     Process flock = new ProcessBuilder("flock", "--exclusive", file.toString(), "cat").start();
     try {
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> LockProbe.holderOf(file) instanceof LockProbe.LockState.Held);
 
       LockProbe.LockState state = LockProbe.holderOf(file);
@@ -64,6 +67,32 @@ class LockProbeTest {
       assertThat(state).isInstanceOf(LockProbe.LockState.Held.class);
       long holder = ((LockProbe.LockState.Held) state).pid();
       assertThat(holder == flock.pid() || isChildOf(holder, flock.pid())).isTrue();
+    } finally {
+      flock.getOutputStream().close();
+      flock.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void a_lock_on_the_same_inode_number_of_another_file_system_does_not_count() throws Exception {
+    // why: inode numbers repeat across file systems; the roots of /dev/shm and /proc are both
+    // inode 1 on different devices. A shared flock on a directory disturbs nobody.
+    Path locked = Path.of("/dev/shm");
+    Path probed = Path.of("/proc");
+    assumeTrue(Files.isDirectory(locked) && Files.isDirectory(probed));
+    assumeTrue(
+        Files.getAttribute(locked, "unix:ino").equals(Files.getAttribute(probed, "unix:ino")));
+    assumeTrue(
+        !Files.getAttribute(locked, "unix:dev").equals(Files.getAttribute(probed, "unix:dev")));
+    Process flock = new ProcessBuilder("flock", "--shared", locked.toString(), "cat").start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> LockProbe.holderOf(locked) instanceof LockProbe.LockState.Held);
+
+      LockProbe.LockState state = LockProbe.holderOf(probed);
+
+      assertThat(state).isEqualTo(new LockProbe.LockState.Free());
     } finally {
       flock.getOutputStream().close();
       flock.waitFor(10, TimeUnit.SECONDS);
