@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.capstan.auth.AuthToken;
+import dev.capstan.auth.TokenFile;
+import dev.capstan.error.ExitCode;
 import dev.capstan.home.CapstanHome;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
@@ -14,10 +16,17 @@ import dev.capstan.process.LockProbe;
 import dev.capstan.time.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +290,107 @@ class DaemonTest {
         .isEqualTo(new LockProbe.LockState.Free());
     try (RunningDaemon next = RunningDaemon.start(home)) {
       assertThat(next.manifest().port()).isPositive();
+    }
+  }
+
+  @Test
+  void run_serves_until_asked_to_stop_and_then_exits_ok() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DaemonOptions options = RunningDaemon.options(home, Map.of(), MutableClock.create(), out);
+    ManifestFile manifestFile = new ManifestFile(options.home().manifestFile());
+    CompletableFuture<ExitCode> run = CompletableFuture.supplyAsync(() -> Daemon.run(options));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> manifestFile.read() instanceof ManifestFile.Read.Valid);
+    DaemonManifest manifest = ((ManifestFile.Read.Valid) manifestFile.read()).manifest();
+
+    int status = shutdownOverHttp(manifest, options.home());
+
+    assertThat(status).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(run::isDone);
+    assertThat(run.join()).isEqualTo(ExitCode.OK);
+    assertThat(manifestFile.read()).isEqualTo(new ManifestFile.Read.Missing());
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("stopped (from a test)");
+  }
+
+  @Test
+  void run_exits_home_owned_when_another_process_owns_the_home() {
+    CapstanHome capstanHome = new CapstanHome(home).ensureExists();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    try (ChildLockHolder owner = ChildLockHolder.start(capstanHome.lockFile())) {
+      ExitCode exit = Daemon.run(RunningDaemon.options(home, Map.of(), MutableClock.create(), out));
+
+      assertThat(exit).isEqualTo(ExitCode.HOME_OWNED);
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("pid " + owner.pid())
+          .contains("capstan daemon stop");
+    }
+  }
+
+  @Test
+  void run_exits_no_free_port_when_every_port_is_taken() throws IOException {
+    List<ServerSocket> squatters = Ports.squatContiguous(2);
+    Map<String, String> flags =
+        Map.of(
+            "daemon.port",
+            Integer.toString(squatters.get(0).getLocalPort()),
+            "daemon.portRange",
+            squatters.get(1).getLocalPort() + "-" + squatters.get(1).getLocalPort());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    try {
+      ExitCode exit = Daemon.run(RunningDaemon.options(home, flags, MutableClock.create(), out));
+
+      assertThat(exit).isEqualTo(ExitCode.NO_FREE_PORT);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("are in use");
+    } finally {
+      Ports.closeAll(squatters);
+    }
+  }
+
+  @Test
+  void run_exits_usage_when_the_host_is_not_an_address_of_this_machine() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // why: 192.0.2.0/24 is TEST-NET-1, never an address of this machine.
+    Map<String, String> flags = Map.of("daemon.host", "192.0.2.1");
+
+    ExitCode exit = Daemon.run(RunningDaemon.options(home, flags, MutableClock.create(), out));
+
+    assertThat(exit).isEqualTo(ExitCode.USAGE);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("WARNING: binding to 192.0.2.1")
+        .contains("Cannot bind 192.0.2.1");
+    assertThat(LockProbe.holderOf(new CapstanHome(home).lockFile()))
+        .isEqualTo(new LockProbe.LockState.Free());
+  }
+
+  @Test
+  void start_creates_a_missing_home() {
+    Path nested = home.resolve("not/yet/there");
+
+    try (RunningDaemon daemon = RunningDaemon.start(nested)) {
+      assertThat(daemon.home().root()).isDirectory();
+      assertThat(daemon.get("/api/daemon").statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static int shutdownOverHttp(DaemonManifest manifest, CapstanHome home) {
+    AuthToken token = new TokenFile(home.authFile(), new SecureRandom()).read().orElseThrow();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create(manifest.url() + "/api/daemon/shutdown"))
+                  .header("Authorization", "Bearer " + token.value())
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"from a test\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
