@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
  * FileChannel#lock()}), prints {@value #READY} once it holds it, and exits when its standard input
  * closes. Tests run it as a child process through {@link ChildLockHolder}.
  *
- * <p>Uses only the JDK, so its class path is the directory (or jar) that holds this class.
+ * <p>Uses only the JDK, so its class path is the directory (or jar) that holds this class. A
+ * single-threaded program.
  */
 public final class LockHolder {
   /** The line printed once the lock is held. */

@@ -10,7 +10,7 @@ import java.nio.channels.ServerSocketChannel;
  * locale. Prints {@code RAW <message>} (what the OS says about binding the preferred port directly)
  * and then {@code BOUND <port> <fellBack>} or {@code FAILED <exception>}.
  *
- * <p>Arguments: host, preferred port, fallback range.
+ * <p>Arguments: host, preferred port, fallback range. A single-threaded program.
  */
 public final class PortBinderChild {
   private PortBinderChild() {}
