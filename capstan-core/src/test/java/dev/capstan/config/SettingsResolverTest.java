@@ -334,17 +334,6 @@ class SettingsResolverTest {
         .hasMessageContaining("daemon.nope");
   }
 
-  @Test
-  void flag_builds_a_flag_map_only_when_a_value_is_given() {
-    Map<String, String> given =
-        SettingsResolver.flag(CapstanSettings.PORT, java.util.Optional.of("0"));
-    Map<String, String> absent =
-        SettingsResolver.flag(CapstanSettings.PORT, java.util.Optional.empty());
-
-    assertThat(given).containsExactly(Map.entry("daemon.port", "0"));
-    assertThat(absent).isEmpty();
-  }
-
   private Path missingFile() {
     return dir.resolve("does-not-exist.toml");
   }
