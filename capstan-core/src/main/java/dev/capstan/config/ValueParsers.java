@@ -43,14 +43,19 @@ public final class ValueParsers {
     if (!matcher.matches()) {
       throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 2m or 1h");
     }
-    long amount = Long.parseLong(matcher.group(1));
-    Duration duration =
-        switch (matcher.group(2)) {
-          case "ms" -> Duration.ofMillis(amount);
-          case "s" -> Duration.ofSeconds(amount);
-          case "m" -> Duration.ofMinutes(amount);
-          default -> Duration.ofHours(amount);
-        };
+    Duration duration;
+    try {
+      long amount = Long.parseLong(matcher.group(1));
+      duration =
+          switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+          };
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("too large");
+    }
     if (duration.isZero()) {
       throw new IllegalArgumentException("must be longer than zero");
     }

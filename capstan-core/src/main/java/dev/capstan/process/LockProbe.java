@@ -33,8 +33,10 @@ public final class LockProbe {
   /** Who holds a POSIX lock on {@code file}. */
   public static LockState holderOf(Path file) {
     long inode;
+    long device;
     try {
       inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+      device = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
     } catch (NoSuchFileException e) {
       return new LockState.Free();
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
@@ -55,8 +57,12 @@ public final class LockProbe {
       if (fields.length < 6) {
         continue;
       }
-      String[] device = fields[5].split(":");
-      if (device.length == 3 && device[2].equals(Long.toString(inode))) {
+      String[] location = fields[5].split(":");
+      // why: inode numbers repeat across file systems, so the device (hex major:minor) must match.
+      if (location.length == 3
+          && location[2].equals(Long.toString(inode))
+          && hex(location[0]) == major(device)
+          && hex(location[1]) == minor(device)) {
         try {
           return new LockState.Held(Long.parseLong(fields[4]));
         } catch (NumberFormatException e) {
@@ -65,5 +71,22 @@ public final class LockProbe {
       }
     }
     return new LockState.Free();
+  }
+
+  private static long hex(String text) {
+    try {
+      return Long.parseLong(text, 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  // The glibc encoding of dev_t, as stat(2) reports it.
+  private static long major(long device) {
+    return ((device >>> 8) & 0xfffL) | ((device >>> 32) & ~0xfffL);
+  }
+
+  private static long minor(long device) {
+    return (device & 0xffL) | ((device >>> 12) & ~0xffL);
   }
 }

@@ -73,7 +73,9 @@ final class PortBinder {
       return Optional.of(channel);
     } catch (BindException e) {
       close(channel);
-      if (e.getMessage() != null && e.getMessage().contains("in use")) {
+      // why: the message comes from the C library and is translated under a non-English system
+      // locale, so tell "port taken" from "host unusable" by whether the host binds any port.
+      if (hostBindsAnyPort(host)) {
         return Optional.empty();
       }
       throw new ConfigInvalid(
@@ -91,6 +93,15 @@ final class PortBinder {
     } catch (IOException e) {
       close(channel);
       throw new UncheckedIOException("cannot bind " + host + ":" + port, e);
+    }
+  }
+
+  private static boolean hostBindsAnyPort(String host) {
+    try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+      probe.bind(new InetSocketAddress(host, 0));
+      return true;
+    } catch (IOException | UnresolvedAddressException e) {
+      return false;
     }
   }
 
