@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class BenchMain {
   /** Every suite, in report order. Later features add theirs here. */
-  static final List<Benchmark> SUITES = List.of(new DaemonLifecycleBench());
+  static final List<Benchmark> SUITES =
+      List.of(new DaemonLifecycleBench(), new EventIngestBench(), new EventFanoutBench());
 
   private BenchMain() {}
 

@@ -18,6 +18,7 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413),
   URI_TOO_LONG(414),
   UNSUPPORTED_MEDIA_TYPE(415),
+  RATE_LIMITED(429),
   HEADERS_TOO_LARGE(431),
   CONFIG_INVALID(400),
   UNKNOWN_STREAM(400),
@@ -50,6 +51,7 @@ public enum ErrorCode {
       case 413 -> PAYLOAD_TOO_LARGE;
       case 414 -> URI_TOO_LONG;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> RATE_LIMITED;
       case 431 -> HEADERS_TOO_LARGE;
       case 503 -> SERVICE_UNAVAILABLE;
       default -> status >= 500 ? INTERNAL : BAD_REQUEST;
