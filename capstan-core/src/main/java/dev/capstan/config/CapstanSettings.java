@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param http request limits
  * @param log the structured log
  * @param client how the CLI talks to the daemon
+ * @param events retention of the event log
  */
 public record CapstanSettings(
-    DaemonSettings daemon, HttpSettings http, LogSettings log, ClientSettings client) {
+    DaemonSettings daemon,
+    HttpSettings http,
+    LogSettings log,
+    ClientSettings client,
+    EventSettings events) {
 
   /** The preferred port. */
   public static final int DEFAULT_PORT = 7423;
@@ -106,6 +111,23 @@ public record CapstanSettings(
           ValueParsers::duration,
           "how long the CLI waits for /api/health before calling a daemon unresponsive");
 
+  public static final Setting<Duration> OUTPUT_RETENTION =
+      new Setting<>(
+          "events.outputRetention",
+          "CAPSTAN_EVENTS_OUTPUT_RETENTION",
+          Optional.empty(),
+          "30d",
+          ValueParsers::duration,
+          "output chunks older than this are deleted (state, approval and health events are kept)");
+  public static final Setting<Long> OUTPUT_MAX_BYTES =
+      new Setting<>(
+          "events.outputMaxBytesPerStream",
+          "CAPSTAN_EVENTS_OUTPUT_MAX_BYTES",
+          Optional.empty(),
+          "256MiB",
+          ValueParsers::size,
+          "beyond this much output per stream, the oldest output chunks are deleted");
+
   /** Every setting, in the order {@code capstan config show} prints them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -118,13 +140,32 @@ public record CapstanSettings(
           LOG_LEVEL,
           LOG_MAX_FILE_SIZE,
           LOG_MAX_FILES,
-          PROBE_TIMEOUT);
+          PROBE_TIMEOUT,
+          OUTPUT_RETENTION,
+          OUTPUT_MAX_BYTES);
 
   public CapstanSettings {
     Objects.requireNonNull(daemon, "daemon");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(events, "events");
+  }
+
+  /**
+   * Retention of the event log.
+   *
+   * @param outputRetention output chunks older than this are deleted
+   * @param outputMaxBytesPerStream and beyond this much output per stream the oldest go
+   */
+  public record EventSettings(Duration outputRetention, long outputMaxBytesPerStream) {
+    public EventSettings {
+      Objects.requireNonNull(outputRetention, "outputRetention");
+      if (outputMaxBytesPerStream < 1) {
+        throw new IllegalArgumentException(
+            "outputMaxBytesPerStream must be >= 1, was " + outputMaxBytesPerStream);
+      }
+    }
   }
 
   /**

@@ -98,7 +98,10 @@ public final class SettingsResolver {
             get(typed, CapstanSettings.LOG_MAX_FILE_SIZE),
             get(typed, CapstanSettings.LOG_MAX_FILES)),
         new CapstanSettings.ClientSettings(
-            SettingsResolver.<Duration>get(typed, CapstanSettings.PROBE_TIMEOUT)));
+            SettingsResolver.<Duration>get(typed, CapstanSettings.PROBE_TIMEOUT)),
+        new CapstanSettings.EventSettings(
+            get(typed, CapstanSettings.OUTPUT_RETENTION),
+            get(typed, CapstanSettings.OUTPUT_MAX_BYTES)));
   }
 
   @SuppressWarnings("unchecked")

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe (stateless).
  */
 public final class ValueParsers {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 
@@ -37,11 +37,11 @@ public final class ValueParsers {
     return value;
   }
 
-  /** A duration such as {@code 500ms}, {@code 30s}, {@code 2m} or {@code 1h}. */
+  /** A duration such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or {@code 30d}. */
   public static Duration duration(String text) {
     Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
-      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 2m or 1h");
+      throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 2m, 1h or 30d");
     }
     Duration duration;
     try {
@@ -51,7 +51,8 @@ public final class ValueParsers {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
           };
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException("too large");

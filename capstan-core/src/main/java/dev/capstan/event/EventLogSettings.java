@@ -26,6 +26,18 @@ public record EventLogSettings(
       new EventLogSettings(
           65_536, 4_096, 16 * 1024, Duration.ofMillis(20), 8_192, Duration.ofDays(30), 256L << 20);
 
+  /** The defaults with the retention the user configured. */
+  public EventLogSettings withRetention(Duration retention, long maxBytesPerStream) {
+    return new EventLogSettings(
+        queueCapacity,
+        maxBatch,
+        chunkBytes,
+        chunkLinger,
+        subscriberQueue,
+        retention,
+        maxBytesPerStream);
+  }
+
   public EventLogSettings {
     if (queueCapacity < 1 || maxBatch < 1 || chunkBytes < 1 || subscriberQueue < 1) {
       throw new IllegalArgumentException("event log sizes must be >= 1");

@@ -154,7 +154,8 @@ public final class Daemon {
             new InProcessEventBus(),
             metrics,
             options.clock(),
-            EventLogSettings.DEFAULTS,
+            EventLogSettings.DEFAULTS.withRetention(
+                settings.events().outputRetention(), settings.events().outputMaxBytesPerStream()),
             Thread.ofVirtual().name("event-subscription-", 0).factory());
     eventWriter = Thread.ofPlatform().name("event-writer").start(events.writeLoop());
     startDuty("event-output-flush", events.flushLoop());
