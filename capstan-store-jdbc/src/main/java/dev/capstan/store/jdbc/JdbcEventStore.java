@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -46,7 +48,9 @@ public final class JdbcEventStore implements EventStore {
   }
 
   private static List<StoredEvent> appendIn(Handle handle, List<NewEvent> batch) {
-    Map<StreamName, Integer> counts = new LinkedHashMap<>();
+    // why: bump the streams' rows in one global order (by name), so that two batches touching the
+    // same streams in different orders cannot deadlock on their row locks (PostgreSQL).
+    Map<StreamName, Integer> counts = new TreeMap<>(Comparator.comparing(StreamName::value));
     for (NewEvent event : batch) {
       counts.merge(event.stream(), 1, Integer::sum);
     }
