@@ -95,7 +95,8 @@ final class EventSocket {
       return;
     }
     JsonNode after = frame.path("afterSeq");
-    if (!after.isMissingNode() && !(after.canConvertToLong() && after.asLong() >= 0)) {
+    if (!after.isMissingNode()
+        && !(after.isIntegralNumber() && after.canConvertToLong() && after.asLong() >= 0)) {
       sendError(id, ErrorCode.BAD_REQUEST, "afterSeq must be a whole number >= 0.");
       return;
     }
