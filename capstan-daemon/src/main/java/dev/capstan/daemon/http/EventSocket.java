@@ -112,8 +112,10 @@ final class EventSocket {
       return;
     }
     send(reply("ack", id));
-    Subscription subscription = events.subscribe(stream, after.asLong(0), new Forward(stream));
+    Forward forward = new Forward(stream);
+    Subscription subscription = events.subscribe(stream, after.asLong(0), forward);
     subscriptions.put(stream, subscription);
+    forward.attach(subscription);
   }
 
   private void unsubscribe(String id, JsonNode frame) {
@@ -199,9 +201,30 @@ final class EventSocket {
   /** Forwards one subscription's events to this connection. */
   private final class Forward implements Subscription.Sink {
     private final StreamName stream;
+    private volatile Subscription subscription;
+    private volatile boolean ended;
 
     Forward(StreamName stream) {
       this.stream = stream;
+    }
+
+    /** Binds the subscription this sink serves, once it is in the map. */
+    void attach(Subscription subscription) {
+      this.subscription = subscription;
+      if (ended) {
+        forget();
+      }
+    }
+
+    /**
+     * Removes this subscription, and only this one, from the map: after an unsubscribe the client
+     * may already hold a new subscription to the same stream.
+     */
+    private void forget() {
+      Subscription own = subscription;
+      if (own != null) {
+        subscriptions.remove(stream, own);
+      }
     }
 
     @Override
@@ -221,7 +244,9 @@ final class EventSocket {
 
     @Override
     public void ended() {
-      subscriptions.remove(stream);
+      // Race: see EventSocketTest#a_stream_can_be_subscribed_again_after_unsubscribe
+      ended = true;
+      forget();
       log.debug("subscription ended stream={} session={}", stream, ws.sessionId());
     }
   }
