@@ -70,7 +70,10 @@ public final class OutputCoalescer {
       buffer.text.append(text);
       while (buffer.text.length() >= chunkBytes) {
         int cut = buffer.text.lastIndexOf("\n", chunkBytes - 1);
-        int end = cut >= 0 ? cut + 1 : chunkBytes;
+        int end = cut >= 0 ? cut + 1 : wholeCharacters(buffer.text, chunkBytes);
+        if (end == 0) {
+          break;
+        }
         String chunk = buffer.text.substring(0, end);
         buffer.text.delete(0, end);
         buffer.firstAtNanos = System.nanoTime();
@@ -80,6 +83,22 @@ public final class OutputCoalescer {
     } finally {
       buffer.lock.unlock();
     }
+  }
+
+  /**
+   * Where to end a chunk of {@code text} near {@code end} without cutting a character in two: one
+   * char earlier when {@code end} would leave a high surrogate (the first half of a character such
+   * as an emoji) at the end of the chunk. Returns 0 when no whole character fits yet.
+   */
+  private static int wholeCharacters(CharSequence text, int end) {
+    if (end == 0 || !Character.isHighSurrogate(text.charAt(end - 1))) {
+      return end;
+    }
+    if (end > 1) {
+      return end - 1;
+    }
+    // why: a chunk size of 1 cannot hold a pair; the pair then goes whole, once both halves came.
+    return text.length() > 1 ? 2 : 0;
   }
 
   /** Flushes buffers whose linger time has passed (or all of them with {@code all}). */
@@ -97,8 +116,14 @@ public final class OutputCoalescer {
           continue;
         }
         if (all || now - buffer.firstAtNanos >= lingerNanos) {
-          String chunk = buffer.text.toString();
-          buffer.text.setLength(0);
+          // why: a producer may hand over half a character (a high surrogate) last; keep it until
+          // its other half comes, unless everything must go now.
+          int end = all ? buffer.text.length() : wholeCharacters(buffer.text, buffer.text.length());
+          if (end == 0) {
+            continue;
+          }
+          String chunk = buffer.text.substring(0, end);
+          buffer.text.delete(0, end);
           sink.accept(new Chunk(entry.getKey(), chunk));
           flushed++;
         }
