@@ -130,6 +130,21 @@ class EventLogSqliteTest {
     assertThat(seqs.getLast()).isEqualTo(2_000);
   }
 
+  @Test
+  void output_cut_into_chunks_in_the_middle_of_an_emoji_is_stored_intact() throws Exception {
+    StreamName stream = StreamName.task(11);
+    String text = "x" + "\ud83d\ude80".repeat(20_000) + "\n";
+
+    log.appendOutput(stream, text);
+    log.flushOutput();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> text(log.read(stream, 0, 100)).length() >= text.length());
+    assertThat(log.read(stream, 0, 100)).hasSizeGreaterThan(1);
+    assertThat(text(log.read(stream, 0, 100))).isEqualTo(text);
+  }
+
   private static Subscription.Sink sink(List<StoredEvent> into) {
     return new Subscription.Sink() {
       @Override
