@@ -101,14 +101,16 @@ public final class Subscription implements AutoCloseable {
       }
       while (!closed) {
         StoredEvent event = live.take();
-        if (event.seq() <= cursor) {
-          continue;
+        if (event.seq() > cursor) {
+          if (event.seq() > cursor + 1) {
+            fillGap(event.seq() - 1);
+          }
+          sink.event(event);
+          cursor = event.seq();
         }
-        if (event.seq() > cursor + 1) {
-          fillGap(event.seq() - 1);
-        }
-        sink.event(event);
-        cursor = event.seq();
+        // Race: the queue may overflow with events the replay already delivered; report it
+        // after a skipped one too. See
+        // SubscriptionTest#an_overflow_of_events_the_replay_already_delivered_is_not_a_silent_stall
         if (overflowed && live.isEmpty()) {
           sink.overflow(stream, cursor);
           return;
