@@ -43,7 +43,7 @@ final class EventSocket {
 
   private final WsContext ws;
   private final EventLog events;
-  private final Map<StreamName, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final Map<StreamName, Forward> subscriptions = new ConcurrentHashMap<>();
   private final ReentrantLock sendLock = new ReentrantLock();
   private long windowStartNanos = System.nanoTime();
   private int framesInWindow;
@@ -113,9 +113,8 @@ final class EventSocket {
     }
     send(reply("ack", id));
     Forward forward = new Forward(stream);
-    Subscription subscription = events.subscribe(stream, after.asLong(0), forward);
-    subscriptions.put(stream, subscription);
-    forward.attach(subscription);
+    subscriptions.put(stream, forward);
+    forward.start(after.asLong(0));
   }
 
   private void unsubscribe(String id, JsonNode frame) {
@@ -126,19 +125,21 @@ final class EventSocket {
       sendError(id, e.code(), e.getMessage());
       return;
     }
-    Subscription subscription = subscriptions.remove(stream);
-    if (subscription == null) {
+    Forward forward = subscriptions.remove(stream);
+    if (forward == null) {
       sendError(id, ErrorCode.NOT_FOUND, "Not subscribed to " + stream + ".");
       return;
     }
-    subscription.close();
+    forward.cancel();
+    // why: the ack goes out under the send lock after the cancel, so no event of this
+    // subscription can follow it.
     send(reply("ack", id));
   }
 
   /** Ends every subscription; the connection is gone. */
   void onClose() {
     closed = true;
-    subscriptions.values().forEach(Subscription::close);
+    subscriptions.values().forEach(Forward::cancel);
     subscriptions.clear();
   }
 
@@ -175,16 +176,22 @@ final class EventSocket {
   }
 
   private void send(ObjectNode frame) {
-    sendText(frame.toString());
+    sendText(frame.toString(), null);
   }
 
-  /** Sends one frame and waits until the socket took it (backpressure for slow clients). */
-  private void sendText(String text) {
+  /**
+   * Sends one frame and waits until the socket took it (backpressure for slow clients). A frame
+   * {@code from} a subscription that was cancelled meanwhile is dropped.
+   */
+  private void sendText(String text, Forward from) {
     if (closed) {
       throw new IllegalStateException("connection closed");
     }
     sendLock.lock();
     try {
+      if (from != null && from.cancelled) {
+        return;
+      }
       Callback.Completable done = new Callback.Completable();
       ws.session.sendText(text, done);
       done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -202,34 +209,29 @@ final class EventSocket {
   private final class Forward implements Subscription.Sink {
     private final StreamName stream;
     private volatile Subscription subscription;
-    private volatile boolean ended;
+    private volatile boolean cancelled;
 
     Forward(StreamName stream) {
       this.stream = stream;
     }
 
-    /** Binds the subscription this sink serves, once it is in the map. */
-    void attach(Subscription subscription) {
-      this.subscription = subscription;
-      if (ended) {
-        forget();
-      }
+    /** Starts the subscription; call it once this sink is in the map. */
+    void start(long afterSeq) {
+      subscription = events.subscribe(stream, afterSeq, this);
     }
 
-    /**
-     * Removes this subscription, and only this one, from the map: after an unsubscribe the client
-     * may already hold a new subscription to the same stream.
-     */
-    private void forget() {
+    /** Stops the subscription; nothing it sends afterwards reaches the client. */
+    void cancel() {
+      cancelled = true;
       Subscription own = subscription;
       if (own != null) {
-        subscriptions.remove(stream, own);
+        own.close();
       }
     }
 
     @Override
     public void event(StoredEvent event) {
-      sendText("{\"type\":\"event\",\"event\":" + event.toJson() + "}");
+      sendText("{\"type\":\"event\",\"event\":" + event.toJson() + "}", this);
     }
 
     @Override
@@ -239,14 +241,16 @@ final class EventSocket {
               + overflowed.value()
               + "\",\"lastSeq\":"
               + lastSeq
-              + "}");
+              + "}",
+          this);
     }
 
     @Override
     public void ended() {
-      // Race: see EventSocketTest#a_stream_can_be_subscribed_again_after_unsubscribe
-      ended = true;
-      forget();
+      // Race: after an unsubscribe the client may already hold a new subscription to this
+      // stream; remove only this one. See
+      // EventSocketTest#a_stream_can_be_subscribed_again_after_unsubscribe
+      subscriptions.remove(stream, this);
       log.debug("subscription ended stream={} session={}", stream, ws.sessionId());
     }
   }
