@@ -135,6 +135,25 @@ class EventSocketTest {
   }
 
   @Test
+  void no_event_of_a_subscription_follows_the_ack_of_its_unsubscribe() {
+    StreamName stream = freshStream();
+    append(stream, 200);
+    for (int round = 0; round < 20; round++) {
+      client.subscribe("s" + round, stream.value(), 0);
+      assertThat(client.reply("s" + round).path("type").asText()).isEqualTo("ack");
+
+      client.send(
+          "{\"type\":\"unsubscribe\",\"id\":\"u" + round + "\",\"stream\":\"" + stream + "\"}");
+
+      assertThat(client.reply("u" + round).path("type").asText()).isEqualTo("ack");
+      client.send("{\"type\":\"ping\",\"id\":\"p" + round + "\"}");
+      assertThat(client.next().path("type").asText())
+          .as("the first frame after the unsubscribe ack of round %d", round)
+          .isEqualTo("pong");
+    }
+  }
+
+  @Test
   void a_stream_can_be_subscribed_again_after_unsubscribe() {
     StreamName stream = freshStream();
     append(stream, 5);
@@ -312,10 +331,7 @@ class EventSocketTest {
 
   @Test
   void a_ticket_opens_one_connection_only() {
-    String ticket =
-        WsClient.parse(daemon.post("/api/ws/ticket", Optional.empty()).body())
-            .path("ticket")
-            .asText();
+    String ticket = issueTicket();
 
     try (WsClient ticketed = WsClient.connect(wsUrl(daemon, "?ticket=" + ticket), Map.of())) {
       ticketed.assertAnswersPing("ticketed");
@@ -323,6 +339,21 @@ class EventSocketTest {
 
     WsClient.Refused again = WsClient.refused(wsUrl(daemon, "?ticket=" + ticket), Map.of());
     assertThat(again.status()).isEqualTo(401);
+  }
+
+  @Test
+  void a_ticket_expires_after_30_seconds() {
+    String fresh = issueTicket();
+    String stale = issueTicket();
+
+    daemon.clock().advance(Duration.ofSeconds(29));
+    try (WsClient ticketed = WsClient.connect(wsUrl(daemon, "?ticket=" + fresh), Map.of())) {
+      ticketed.assertAnswersPing("in-time");
+    }
+    daemon.clock().advance(Duration.ofSeconds(2));
+
+    WsClient.Refused refused = WsClient.refused(wsUrl(daemon, "?ticket=" + stale), Map.of());
+    assertThat(refused.status()).isEqualTo(401);
   }
 
   @Test
@@ -379,6 +410,12 @@ class EventSocketTest {
       appended.add(events.append(stream, new EventData.DaemonStopping("event " + i)));
     }
     CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private static String issueTicket() {
+    return WsClient.parse(daemon.post("/api/ws/ticket", Optional.empty()).body())
+        .path("ticket")
+        .asText();
   }
 
   static List<Long> seqs(List<JsonNode> events) {
