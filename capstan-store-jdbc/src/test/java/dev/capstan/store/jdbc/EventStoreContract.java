@@ -122,7 +122,7 @@ abstract class EventStoreContract {
     EventStore events = store();
     StreamName stream = StreamName.task(42);
     int producers = 6;
-    int batchesEach = 40;
+    int batchesEach = 25;
     List<List<StoredEvent>> results = Collections.synchronizedList(new ArrayList<>());
 
     runConcurrently(
@@ -167,7 +167,7 @@ abstract class EventStoreContract {
             StreamName.SYSTEM);
     EventStore events = store();
     int producers = 6;
-    int batchesEach = 30;
+    int batchesEach = 20;
     Map<StreamName, List<Long>> handedOut = new HashMap<>();
 
     runConcurrently(
