@@ -1,6 +1,9 @@
 package dev.capstan.event;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -18,6 +21,11 @@ public record StoredEvent(StreamName stream, long seq, String type, Instant ts, 
   /** Envelope format version. */
   public static final int VERSION = 1;
 
+  // why: always six fractional digits (microseconds), as documented; Instant.toString drops
+  // trailing zero groups ("…:05Z", "…:05.120Z").
+  private static final DateTimeFormatter TS =
+      new DateTimeFormatterBuilder().appendInstant(6).toFormatter(Locale.ROOT);
+
   public StoredEvent {
     Objects.requireNonNull(stream, "stream");
     if (seq < 1) {
@@ -33,7 +41,11 @@ public record StoredEvent(StreamName stream, long seq, String type, Instant ts, 
     StringBuilder json = new StringBuilder(96 + dataJson.length());
     json.append("{\"v\":").append(VERSION).append(",\"stream\":\"").append(stream.value());
     json.append("\",\"seq\":").append(seq).append(",\"type\":\"").append(type);
-    json.append("\",\"ts\":\"").append(ts).append("\",\"data\":").append(dataJson).append('}');
+    json.append("\",\"ts\":\"")
+        .append(TS.format(ts))
+        .append("\",\"data\":")
+        .append(dataJson)
+        .append('}');
     return json.toString();
   }
 }
