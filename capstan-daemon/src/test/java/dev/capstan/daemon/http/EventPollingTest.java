@@ -79,7 +79,8 @@ class EventPollingTest {
     assertThat(event.path("stream").asText()).isEqualTo(stream.value());
     assertThat(event.path("seq").asLong()).isEqualTo(1);
     assertThat(event.path("type").asText()).isEqualTo("task.output");
-    assertThat(event.path("ts").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(event.path("ts").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     assertThat(event.path("data").path("text").asText()).isEqualTo("a \"quoted\"\nline\n");
   }
 
