@@ -183,7 +183,7 @@ class SubscriptionTest {
     }
   }
 
-  // --- helpers
+  // --- fixtures
 
   /** Appends {@code count} events and commits them (and publishes them, unless the bus is shut). */
   private void commit(int count) {

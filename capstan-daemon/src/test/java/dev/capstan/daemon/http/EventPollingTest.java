@@ -185,7 +185,7 @@ class EventPollingTest {
     assertError(response, 401, "UNAUTHORIZED");
   }
 
-  // --- helpers
+  // --- fixtures
 
   private static HttpResponse<String> get(String path) {
     return daemon.get(path);

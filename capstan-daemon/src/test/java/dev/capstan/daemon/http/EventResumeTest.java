@@ -105,7 +105,7 @@ class EventResumeTest {
     assertResumedExactly(stream, seen, produced.join(), connections);
   }
 
-  // --- helpers
+  // --- fixtures
 
   /**
    * Writes output fast: whole lines, partial lines and bursts, cut into chunks at random points (a

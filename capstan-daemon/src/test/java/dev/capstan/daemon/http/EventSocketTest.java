@@ -389,7 +389,7 @@ class EventSocketTest {
     idle.close();
   }
 
-  // --- helpers
+  // --- fixtures
 
   /** The other connection still answers and still gets its stream's events. */
   private void assertStillWorks() {

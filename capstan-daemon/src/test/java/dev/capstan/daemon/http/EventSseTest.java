@@ -204,7 +204,7 @@ class EventSseTest {
     }
   }
 
-  // --- helpers
+  // --- fixtures
 
   private static String path(StreamName stream) {
     return "/api/events/stream?stream=" + stream.value();

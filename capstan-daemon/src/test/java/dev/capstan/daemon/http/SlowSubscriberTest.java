@@ -122,7 +122,7 @@ class SlowSubscriberTest {
     }
   }
 
-  // --- helpers
+  // --- fixtures
 
   /**
    * Appends kilobyte events in batches until the daemon counts an overflow; returns the stream's

@@ -148,7 +148,7 @@ class EventLogCrashTest {
     }
   }
 
-  // --- helpers
+  // --- fixtures
 
   private static List<StreamName> allStreams() {
     List<StreamName> streams = new ArrayList<>(CrashingEventProducer.PLAIN_STREAMS);
