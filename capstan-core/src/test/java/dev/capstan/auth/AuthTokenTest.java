@@ -19,6 +19,16 @@ class AuthTokenTest {
   private record ValueAndCandidate(String value, String candidate) {}
 
   @Test
+  void a_lone_surrogate_does_not_match_a_question_mark_in_the_token() {
+    AuthToken token = new AuthToken("ab?cd");
+
+    boolean matched = token.matches("ab\uD800cd");
+
+    assertThat(matched).isFalse();
+    assertThat(token.matches("ab?cd")).isTrue();
+  }
+
+  @Test
   void matches_the_same_text() {
     AuthToken token = new AuthToken("s3cret-token");
 
