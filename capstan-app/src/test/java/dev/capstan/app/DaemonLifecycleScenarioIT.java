@@ -1,0 +1,208 @@
+package dev.capstan.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starting, stopping, resetting and inspecting the daemon, as a user does from the shell. */
+class DaemonLifecycleScenarioIT {
+  @TempDir Path tempDir;
+
+  private CapstanHarness capstan;
+
+  @BeforeEach
+  void createHarness() {
+    capstan = new CapstanHarness(tempDir);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    capstan.close();
+  }
+
+  @Test
+  void status_on_a_fresh_home_exits_3_and_starts_nothing() {
+    CliResult status = capstan.run("daemon", "status");
+
+    status.assertExit(3);
+    assertThat(status.stderr()).contains("Capstan daemon is not running");
+    assertThat(capstan.manifestIfPresent()).isEmpty();
+    assertThat(capstan.daemonProcesses()).isEmpty();
+  }
+
+  @Test
+  void start_returns_once_healthy_and_a_second_start_reports_the_running_daemon() {
+    CliResult first = capstan.run("daemon", "start");
+
+    first.assertExit(0);
+    CapstanHarness.Manifest manifest = capstan.manifest();
+    assertThat(first.stdout())
+        .contains("Capstan daemon started at " + manifest.url() + " (pid " + manifest.pid() + ")");
+    assertThat(capstan.http(manifest).healthy()).isTrue();
+
+    CliResult second = capstan.run("daemon", "start");
+
+    second.assertExit(0);
+    assertThat(second.stdout())
+        .contains(
+            "Capstan daemon already running at "
+                + manifest.url()
+                + " (pid "
+                + manifest.pid()
+                + ")");
+    assertThat(capstan.daemonProcesses()).containsExactly(manifest.pid());
+  }
+
+  @Test
+  void stop_removes_the_manifest_releases_the_lock_and_ends_the_process() {
+    CapstanHarness.Manifest manifest = capstan.startDaemon();
+
+    CliResult stop = capstan.run("daemon", "stop");
+
+    stop.assertExit(0);
+    assertThat(stop.stdout()).contains("Capstan daemon stopped (pid " + manifest.pid() + ")");
+    assertThat(capstan.home().resolve("daemon.json")).doesNotExist();
+    assertThat(capstan.lockHolders()).isEmpty();
+    assertThat(ProcFs.isLive(manifest.pid())).isFalse();
+  }
+
+  @Test
+  void second_stop_reports_not_running_and_succeeds() {
+    capstan.startDaemon();
+    capstan.run("daemon", "stop").assertExit(0);
+
+    CliResult again = capstan.run("daemon", "stop");
+
+    again.assertExit(0);
+    assertThat(again.stdout()).contains("Capstan daemon is not running.");
+  }
+
+  @Test
+  void status_after_stop_exits_3_and_does_not_start_the_daemon() {
+    capstan.startDaemon();
+    capstan.run("daemon", "stop").assertExit(0);
+
+    CliResult status = capstan.run("daemon", "status");
+
+    status.assertExit(3);
+    assertThat(status.stderr()).contains("not running");
+    assertThat(capstan.daemonProcesses()).isEmpty();
+  }
+
+  @Test
+  void status_json_of_a_stopped_daemon_says_stopped() throws Exception {
+    CliResult status = capstan.run("daemon", "status", "--json");
+
+    status.assertExit(3);
+    assertThat(new ObjectMapper().readTree(status.stdout()).path("state").asText())
+        .isEqualTo("stopped");
+  }
+
+  @Test
+  void reset_keeps_token_config_and_logs_and_clears_manifest_and_corrupt_files() {
+    CapstanHarness.Manifest before = capstan.startDaemon();
+    String token = capstan.token();
+    String config = "[log]\nlevel = \"debug\"\n";
+    capstan.write("config.toml", config);
+    capstan.write("daemon.json.corrupt-20250101T000000.000Z", "{\"pid\":");
+    String oldLog = capstan.read("logs/daemon.log");
+
+    CliResult reset = capstan.run("daemon", "reset");
+
+    reset.assertExit(0);
+    assertThat(reset.stdout())
+        .contains("Capstan daemon stopped (pid " + before.pid() + ")")
+        .contains("daemon.json.corrupt-20250101T000000.000Z")
+        .contains("Capstan daemon started at");
+    CapstanHarness.Manifest after = capstan.manifest();
+    assertThat(after.pid()).isNotEqualTo(before.pid());
+    assertThat(after.instanceId()).isNotEqualTo(before.instanceId());
+    assertThat(capstan.homeFiles()).noneMatch(name -> name.startsWith("daemon.json.corrupt-"));
+    assertThat(capstan.token()).isEqualTo(token);
+    assertThat(capstan.read("config.toml")).isEqualTo(config);
+    assertThat(capstan.read("logs/daemon.log")).startsWith(oldLog);
+    assertThat(ProcFs.isLive(before.pid())).isFalse();
+    try (DaemonHttp http = capstan.http(after)) {
+      assertThat(http.authorized("GET", "/api/daemon", token).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void logs_prints_the_last_lines_of_the_structured_log() throws Exception {
+    capstan.startDaemon();
+
+    CliResult human = capstan.run("daemon", "logs", "-n", "5");
+    CliResult json = capstan.run("daemon", "logs", "-n", "5", "--json");
+
+    human.assertExit(0);
+    assertThat(lines(human.stdout())).hasSize(5).allMatch(line -> line.contains(" INFO "));
+    json.assertExit(0);
+    List<String> jsonLines = lines(json.stdout());
+    assertThat(jsonLines).hasSize(5);
+    for (String line : jsonLines) {
+      assertThat(new ObjectMapper().readTree(line).path("msg").asText()).isNotBlank();
+    }
+    assertThat(json.stdout()).contains("daemon healthy url=" + capstan.manifest().url());
+  }
+
+  @Test
+  void logs_work_while_the_daemon_is_down() {
+    capstan.startDaemon();
+    capstan.run("daemon", "stop").assertExit(0);
+
+    CliResult logs = capstan.run("daemon", "logs", "-n", "3");
+
+    logs.assertExit(0);
+    assertThat(logs.stdout()).contains("daemon stopped");
+    assertThat(capstan.daemonProcesses()).isEmpty();
+  }
+
+  @Test
+  void non_loopback_host_prints_a_warning() {
+    CliResult start = capstan.run("daemon", "start", "--host", "0.0.0.0");
+
+    start.assertExit(0);
+    assertThat(start.stderr())
+        .contains("WARNING: binding to 0.0.0.0 makes Capstan reachable from the network");
+    assertThat(capstan.read("logs/daemon.log")).contains("WARNING: binding to 0.0.0.0");
+    await().atMost(CapstanHarness.PATIENCE).until(() -> capstan.http().healthy());
+  }
+
+  @Test
+  void loopback_host_prints_no_warning() {
+    CliResult start = capstan.run("daemon", "start", "--host", "127.0.0.1");
+
+    start.assertExit(0);
+    assertThat(start.output()).doesNotContain("WARNING");
+  }
+
+  @Test
+  void daemon_run_serves_in_the_foreground_until_stopped() {
+    CapstanHarness.Running foreground = capstan.launch("daemon", "run");
+    await()
+        .atMost(CapstanHarness.PATIENCE)
+        .until(() -> foreground.stdout().contains("listening on"));
+    CapstanHarness.Manifest manifest = capstan.manifest();
+    assertThat(manifest.pid()).isEqualTo(foreground.pid());
+
+    CliResult stop = capstan.run("daemon", "stop");
+
+    stop.assertExit(0);
+    CliResult exited = foreground.awaitExit();
+    exited.assertExit(0);
+    assertThat(exited.stdout()).contains("Capstan daemon stopped (capstan daemon stop).");
+    assertThat(capstan.home().resolve("daemon.json")).doesNotExist();
+  }
+
+  private static List<String> lines(String text) {
+    return Arrays.stream(text.split("\n")).filter(line -> !line.isBlank()).toList();
+  }
+}
