@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +44,7 @@ class DaemonLifecycleScenarioIT {
     CliResult first = capstan.run("daemon", "start");
 
     first.assertExit(0);
+    assertThat(first.output()).doesNotContain("WARNING");
     CapstanHarness.Manifest manifest = capstan.manifest();
     assertThat(first.stdout())
         .contains("Capstan daemon started at " + manifest.url() + " (pid " + manifest.pid() + ")");
@@ -62,7 +64,7 @@ class DaemonLifecycleScenarioIT {
   }
 
   @Test
-  void stop_removes_the_manifest_releases_the_lock_and_ends_the_process() {
+  void stop_ends_the_daemon_and_leaves_nothing_that_looks_like_it_runs() {
     CapstanHarness.Manifest manifest = capstan.startDaemon();
 
     CliResult stop = capstan.run("daemon", "stop");
@@ -72,29 +74,44 @@ class DaemonLifecycleScenarioIT {
     assertThat(capstan.home().resolve("daemon.json")).doesNotExist();
     assertThat(capstan.lockHolders()).isEmpty();
     assertThat(ProcFs.isLive(manifest.pid())).isFalse();
+    CliResult status = capstan.run("daemon", "status");
+    status.assertExit(3);
+    assertThat(status.stderr()).contains("Capstan daemon is not running");
+    assertThat(capstan.daemonProcesses()).as("status does not start it").isEmpty();
   }
 
   @Test
   void second_stop_reports_not_running_and_succeeds() {
-    capstan.startDaemon();
+    CapstanHarness.Manifest manifest = capstan.startDaemon();
     capstan.run("daemon", "stop").assertExit(0);
 
     CliResult again = capstan.run("daemon", "stop");
 
     again.assertExit(0);
     assertThat(again.stdout()).contains("Capstan daemon is not running.");
+    assertThat(ProcFs.isLive(manifest.pid())).isFalse();
   }
 
   @Test
-  void status_after_stop_exits_3_and_does_not_start_the_daemon() {
+  void shutdown_route_stops_the_daemon_and_logs_show_the_reason_while_it_is_down() {
     capstan.startDaemon();
-    capstan.run("daemon", "stop").assertExit(0);
 
-    CliResult status = capstan.run("daemon", "status");
+    DaemonHttp.Reply reply;
+    try (DaemonHttp http = capstan.http()) {
+      reply =
+          http.authorized(
+              "POST",
+              "/api/daemon/shutdown",
+              capstan.token(),
+              HttpRequest.BodyPublishers.ofString("{\"reason\": \"maintenance\"}"));
+    }
 
-    status.assertExit(3);
-    assertThat(status.stderr()).contains("not running");
-    assertThat(capstan.daemonProcesses()).isEmpty();
+    assertThat(reply.status()).isEqualTo(202);
+    capstan.awaitNoDaemon();
+    assertThat(capstan.home().resolve("daemon.json")).doesNotExist();
+    CliResult logs = capstan.run("daemon", "logs", "-n", "5");
+    logs.assertExit(0);
+    assertThat(logs.stdout()).contains("daemon stopping reason=\"maintenance\"");
   }
 
   @Test
@@ -154,18 +171,6 @@ class DaemonLifecycleScenarioIT {
   }
 
   @Test
-  void logs_work_while_the_daemon_is_down() {
-    capstan.startDaemon();
-    capstan.run("daemon", "stop").assertExit(0);
-
-    CliResult logs = capstan.run("daemon", "logs", "-n", "3");
-
-    logs.assertExit(0);
-    assertThat(logs.stdout()).contains("daemon stopped");
-    assertThat(capstan.daemonProcesses()).isEmpty();
-  }
-
-  @Test
   void non_loopback_host_prints_a_warning() {
     CliResult start = capstan.run("daemon", "start", "--host", "0.0.0.0");
 
@@ -174,14 +179,6 @@ class DaemonLifecycleScenarioIT {
         .contains("WARNING: binding to 0.0.0.0 makes Capstan reachable from the network");
     assertThat(capstan.read("logs/daemon.log")).contains("WARNING: binding to 0.0.0.0");
     await().atMost(CapstanHarness.PATIENCE).until(() -> capstan.http().healthy());
-  }
-
-  @Test
-  void loopback_host_prints_no_warning() {
-    CliResult start = capstan.run("daemon", "start", "--host", "127.0.0.1");
-
-    start.assertExit(0);
-    assertThat(start.output()).doesNotContain("WARNING");
   }
 
   @Test
