@@ -2,9 +2,14 @@ package dev.capstan.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -108,5 +113,34 @@ class ConcurrentStartScenarioIT {
     second.assertExit(5);
     assertThat(second.stderr()).contains("pid " + owner.pid());
     assertThat(capstan.manifest().port()).isEqualTo(owner.port());
+  }
+
+  @Test
+  void leftover_startup_lock_file_of_a_crashed_command_does_not_block_a_start() {
+    capstan.write("startup.lock", "{\"pid\": 999999}");
+
+    CliResult start = capstan.run("daemon", "start");
+
+    start.assertExit(0);
+    assertThat(start.stdout()).contains("Capstan daemon started at");
+  }
+
+  @Test
+  void start_blocked_by_a_hung_command_holding_the_startup_lock_fails_with_exit_4()
+      throws IOException {
+    capstan.write("startup.lock", "");
+    CliResult blocked;
+    try (FileChannel channel =
+            FileChannel.open(capstan.home().resolve("startup.lock"), StandardOpenOption.WRITE);
+        FileLock held = channel.lock()) {
+
+      blocked = capstan.run(Map.of("CAPSTAN_START_TIMEOUT", "2s"), "daemon", "start");
+    }
+
+    blocked.assertExit(4);
+    assertThat(blocked.stderr())
+        .contains("Another capstan command has been starting the daemon for over 2 s");
+    assertThat(capstan.daemonProcesses()).isEmpty();
+    capstan.run("daemon", "start").assertExit(0);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +42,7 @@ class CorruptManifestScenarioIT {
 
   @Test
   void garbage_manifest_is_moved_aside_and_the_next_command_starts_a_daemon() {
-    crashedDaemon();
+    crashLeftovers();
     byte[] garbage = "\u0000\u0001 this is not a manifest {{{".getBytes(StandardCharsets.UTF_8);
     capstan.write("daemon.json", garbage);
 
@@ -52,8 +53,8 @@ class CorruptManifestScenarioIT {
 
   @Test
   void truncated_manifest_is_moved_aside_and_the_next_command_starts_a_daemon() {
-    crashedDaemon();
-    String whole = capstan.read("daemon.json");
+    CapstanHarness.Manifest crashed = crashLeftovers();
+    String whole = crashed.raw().toPrettyString();
     byte[] truncated = whole.substring(0, whole.length() / 2).getBytes(StandardCharsets.UTF_8);
     capstan.write("daemon.json", truncated);
 
@@ -64,7 +65,7 @@ class CorruptManifestScenarioIT {
 
   @Test
   void empty_manifest_is_moved_aside_and_the_next_command_starts_a_daemon() {
-    crashedDaemon();
+    crashLeftovers();
     capstan.write("daemon.json", new byte[0]);
 
     CliResult status = capstan.run("daemon", "status");
@@ -74,24 +75,21 @@ class CorruptManifestScenarioIT {
   }
 
   @Test
-  void manifest_of_a_dead_pid_is_removed_and_the_next_command_starts_a_daemon() throws Exception {
-    CapstanHarness.Manifest crashed = crashedDaemon();
-    Process gone = new ProcessBuilder("true").start();
-    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    writeManifestNaming(crashed, gone.pid(), crashed.pidStartedAt());
+  void manifest_of_a_dead_pid_is_removed_and_the_next_command_starts_a_daemon() {
+    CapstanHarness.Manifest crashed = crashLeftovers();
 
     CliResult status = capstan.run("daemon", "status");
 
     status.assertExit(0);
     assertThat(status.stderr())
-        .contains("the daemon (pid " + gone.pid() + ") is gone; removed its stale manifest");
+        .contains("the daemon (pid " + crashed.pid() + ") is gone; removed its stale manifest");
     assertHealthyNewDaemon(crashed);
     assertThat(corruptFiles()).isEmpty();
   }
 
   @Test
   void manifest_naming_a_live_foreign_process_is_dropped_and_that_process_left_alone() {
-    CapstanHarness.Manifest crashed = crashedDaemon();
+    CapstanHarness.Manifest crashed = crashLeftovers();
     Process sleeper = capstan.startForeign("sleep", "600");
     writeManifestNaming(crashed, sleeper.pid(), startOf(sleeper));
 
@@ -108,7 +106,7 @@ class CorruptManifestScenarioIT {
 
   @Test
   void stop_never_signals_a_live_foreign_process_named_by_a_stale_manifest() {
-    CapstanHarness.Manifest crashed = crashedDaemon();
+    CapstanHarness.Manifest crashed = crashLeftovers();
     Process sleeper = capstan.startForeign("sleep", "600");
     writeManifestNaming(crashed, sleeper.pid(), startOf(sleeper));
 
@@ -122,7 +120,7 @@ class CorruptManifestScenarioIT {
 
   @Test
   void restart_never_signals_a_live_foreign_process_named_by_a_stale_manifest() {
-    CapstanHarness.Manifest crashed = crashedDaemon();
+    CapstanHarness.Manifest crashed = crashLeftovers();
     Process sleeper = capstan.startForeign("sleep", "600");
     writeManifestNaming(crashed, sleeper.pid(), startOf(sleeper));
 
@@ -152,10 +150,40 @@ class CorruptManifestScenarioIT {
     assertThat(corruptFiles()).hasSize(1);
   }
 
-  private CapstanHarness.Manifest crashedDaemon() {
-    CapstanHarness.Manifest manifest = capstan.startDaemon();
-    capstan.crash(manifest.pid());
-    return manifest;
+  /**
+   * Leaves the home as a daemon that died without cleaning up would: a lock file naming its (dead)
+   * pid, nobody holding the lock, and its manifest, which the scenario then damages.
+   */
+  private CapstanHarness.Manifest crashLeftovers() {
+    long dead = deadPid();
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("version", 1);
+    manifest.put("instanceId", UUID.randomUUID().toString());
+    manifest.put("pid", dead);
+    manifest.put("pidStartedAt", Instant.parse("2025-01-01T00:00:00Z").toString());
+    manifest.put("host", "127.0.0.1");
+    manifest.put("port", capstan.ports().preferred());
+    manifest.put("url", "http://127.0.0.1:" + capstan.ports().preferred());
+    manifest.put("startedAt", Instant.parse("2025-01-01T00:00:01Z").toString());
+    manifest.put("home", capstan.home().toString());
+    manifest.put("logPath", capstan.home().resolve("logs/daemon.log").toString());
+    manifest.put("capstanVersion", "0.1.0-SNAPSHOT");
+    capstan.write("daemon.lock", "{\"pid\":" + dead + "}\n");
+    capstan.write("daemon.json", manifest.toPrettyString());
+    return CapstanHarness.Manifest.parse(manifest);
+  }
+
+  private static long deadPid() {
+    try {
+      Process gone = new ProcessBuilder("true").start();
+      assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      return gone.pid();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private void writeManifestNaming(CapstanHarness.Manifest template, long pid, Instant startedAt) {
