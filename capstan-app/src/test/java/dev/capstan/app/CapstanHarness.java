@@ -94,7 +94,7 @@ final class CapstanHarness implements AutoCloseable {
 
   /** Runs {@code capstan args...} with extra environment variables and waits for it to exit. */
   CliResult run(Map<String, String> extraEnv, String... args) {
-    return awaitExit(start(extraEnv, args));
+    return start(extraEnv, args).awaitExit();
   }
 
   /**
@@ -106,7 +106,7 @@ final class CapstanHarness implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       running.add(start(Map.of(), args));
     }
-    return running.stream().map(this::awaitExit).toList();
+    return running.stream().map(Running::awaitExit).toList();
   }
 
   /**
@@ -120,9 +120,19 @@ final class CapstanHarness implements AutoCloseable {
   /** Runs {@code capstan daemon start}, expects success, and returns the manifest. */
   Manifest startDaemon() {
     run("daemon", "start").assertExit(0);
-    Manifest manifest = manifest();
-    assertThat(http(manifest).healthy()).as("daemon healthy after start").isTrue();
-    return manifest;
+    assertThat(healthy()).as("daemon healthy after start").isTrue();
+    return manifest();
+  }
+
+  /** Whether the daemon the manifest names answers its health probe. */
+  boolean healthy() {
+    Optional<Manifest> manifest = manifestIfPresent();
+    if (manifest.isEmpty()) {
+      return false;
+    }
+    try (DaemonHttp http = http(manifest.get())) {
+      return http.healthy();
+    }
   }
 
   /** The manifest ({@code daemon.json}), which must exist and be valid. */
@@ -320,29 +330,6 @@ final class CapstanHarness implements AutoCloseable {
     }
   }
 
-  private CliResult awaitExit(Running running) {
-    try {
-      if (!running.process().waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        running.process().descendants().forEach(ProcessHandle::destroyForcibly);
-        running.process().destroyForcibly();
-        throw new AssertionError(
-            "capstan "
-                + String.join(" ", running.args())
-                + " did not exit within "
-                + COMMAND_TIMEOUT
-                + "\n--- stdout\n"
-                + running.stdout()
-                + "--- stderr\n"
-                + running.stderr());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    return new CliResult(
-        running.args(), running.process().exitValue(), running.stdout(), running.stderr());
-  }
-
   private static JsonNode readJson(Path file) {
     try {
       return JSON.readTree(Files.readAllBytes(file));
@@ -396,15 +383,25 @@ final class CapstanHarness implements AutoCloseable {
       return process.pid();
     }
 
-    /** Waits for it to exit and returns what it did. */
+    /**
+     * Waits for it to exit and returns what it did; kills it and fails the scenario if it takes
+     * longer than {@link #COMMAND_TIMEOUT}.
+     */
     CliResult awaitExit() {
+      boolean exited;
       try {
-        assertThat(process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-            .as("capstan %s exited; stdout so far: %s", String.join(" ", args), stdout())
-            .isTrue();
+        exited = process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
+        throw new IllegalStateException("interrupted while waiting for capstan " + args, e);
+      }
+      if (!exited) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new AssertionError(
+            new CliResult(args, -1, stdout(), stderr())
+                + "\ndid not exit within "
+                + COMMAND_TIMEOUT);
       }
       return new CliResult(args, process.exitValue(), stdout(), stderr());
     }

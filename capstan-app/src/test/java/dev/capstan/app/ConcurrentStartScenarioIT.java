@@ -17,8 +17,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
-/** One home, one daemon: racing cold starts elect one, and a second daemon is refused. */
+/**
+ * One home, one daemon: racing cold starts elect one, and a second daemon is refused.
+ *
+ * <p>Isolated: ten JVMs starting at once already load a small machine fully.
+ */
+@Isolated
 class ConcurrentStartScenarioIT {
   private static final int RACERS = 10;
 

@@ -99,11 +99,14 @@ class CrashRecoveryScenarioIT {
     CapstanHarness.Manifest after = capstan.manifest();
     assertThat(after.pid()).isNotEqualTo(before.pid());
     assertThat(restart.stdout())
-        .contains("(pid " + before.pid() + ")")
+        .contains(
+            "Capstan daemon (pid "
+                + before.pid()
+                + ") did not stop on request; stopped it with SIGTERM.")
         .contains("Capstan daemon started at " + after.url() + " (pid " + after.pid() + ")");
     assertThat(ProcFs.isLive(before.pid())).isFalse();
     assertThat(capstan.daemonProcesses()).containsExactly(after.pid());
-    capstan.run("daemon", "status").assertExit(0);
+    assertThat(capstan.healthy()).isTrue();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.capstan.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,7 @@ class PortFallbackScenarioIT {
     int expected = ports.rangeFirst() + 1;
 
     CliResult start = capstan.run("daemon", "start");
+    CliResult status = capstan.run("daemon", "status", "--json");
 
     start.assertExit(0);
     assertThat(start.output())
@@ -57,7 +59,6 @@ class PortFallbackScenarioIT {
                 + expected
                 + " instead.");
     assertThat(capstan.manifest().port()).isEqualTo(expected);
-    CliResult status = capstan.run("daemon", "status", "--json");
     status.assertExit(0);
     JsonNode json = new ObjectMapper().readTree(status.stdout());
     assertThat(json.path("port").asInt()).isEqualTo(expected);
@@ -71,9 +72,7 @@ class PortFallbackScenarioIT {
 
     CapstanHarness.Running run = capstan.launch("daemon", "run");
 
-    org.awaitility.Awaitility.await()
-        .atMost(CapstanHarness.PATIENCE)
-        .until(() -> run.stdout().contains("listening on"));
+    await().atMost(CapstanHarness.PATIENCE).until(() -> run.stdout().contains("listening on"));
     assertThat(run.stdout())
         .contains(
             "Port "
@@ -121,17 +120,15 @@ class PortFallbackScenarioIT {
     ScenarioPorts ports = capstan.ports();
 
     CliResult start = capstan.run("daemon", "start", "--port", "0");
+    CliResult status = capstan.run("daemon", "status", "--json");
 
     start.assertExit(0);
     int port = capstan.manifest().port();
     assertThat(port).isPositive().isNotEqualTo(ports.preferred());
     assertThat(ports.rangePorts().boxed().toList()).doesNotContain(port);
-    CliResult status = capstan.run("daemon", "status", "--json");
     status.assertExit(0);
     assertThat(new ObjectMapper().readTree(status.stdout()).path("port").asInt()).isEqualTo(port);
-    try (DaemonHttp http = capstan.http()) {
-      assertThat(http.healthy()).isTrue();
-    }
+    assertThat(capstan.healthy()).isTrue();
   }
 
   private void squat(int port) throws IOException {
