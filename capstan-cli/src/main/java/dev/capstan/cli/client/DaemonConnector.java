@@ -38,6 +38,9 @@ import java.util.Optional;
 public final class DaemonConnector {
   private static final Duration POLL = Duration.ofMillis(50);
 
+  /** Health probes a live daemon must fail in a row before it is called hung. */
+  private static final int HUNG_AFTER_FAILED_PROBES = 3;
+
   private final CliContext context;
   private final CapstanSettings settings;
   private final List<String> daemonArgs;
@@ -144,6 +147,7 @@ public final class DaemonConnector {
       return connectRemote();
     }
     Stopwatch waiting = Stopwatch.start();
+    int failedProbes = 0;
     while (true) {
       GuardianDecision decision = GuardianDecision.decide(snapshot());
       switch (decision) {
@@ -162,7 +166,13 @@ public final class DaemonConnector {
           }
           pause();
         }
-        case GuardianDecision.Hung hung -> throw hung(hung.manifest());
+        case GuardianDecision.Hung hung -> {
+          // why: one slow answer (a loaded machine, a GC pause, a daemon still warming up) is not
+          // a hang; a bounded number of probes in a row is.
+          if (++failedProbes >= HUNG_AFTER_FAILED_PROBES) {
+            throw hung(hung.manifest());
+          }
+        }
         case GuardianDecision.Unauthorized unauthorized ->
             throw tokenRejected(unauthorized.manifest());
         case GuardianDecision.Impostor impostor -> throw impostor(impostor.manifest());
