@@ -41,7 +41,7 @@ final class CapstanHarness implements AutoCloseable {
   // why: scenarios start dozens of short-lived JVMs on small machines; these flags halve their
   // start-up CPU without changing behaviour.
   private static final List<String> FAST_JVM =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +62,8 @@ final class CapstanHarness implements AutoCloseable {
     env.put("CAPSTAN_HOME", home.toString());
     env.put("CAPSTAN_PORT", Integer.toString(ports.preferred()));
     env.put("CAPSTAN_PORT_RANGE", ports.range());
+    // why: a daemon that ignores the shutdown route is signalled after this plus 5 s; the
+    // default would make every scenario with a hung daemon wait 15 s.
     env.put("CAPSTAN_SHUTDOWN_TIMEOUT", "3s");
     env.put("CAPSTAN_DAEMON_JAVA_OPTS", String.join(" ", FAST_JVM));
   }
@@ -69,11 +71,6 @@ final class CapstanHarness implements AutoCloseable {
   /** The scenario's Capstan home ({@code CAPSTAN_HOME}); it does not exist until Capstan runs. */
   Path home() {
     return home;
-  }
-
-  /** A scratch directory of the scenario, outside the home. */
-  Path workDir() {
-    return workDir;
   }
 
   /** The scenario's private ports. */
