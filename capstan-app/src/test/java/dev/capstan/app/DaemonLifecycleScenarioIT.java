@@ -137,6 +137,26 @@ class DaemonLifecycleScenarioIT {
   }
 
   @Test
+  void reset_without_a_daemon_clears_a_corrupt_manifest_and_caches_and_starts_clean() {
+    capstan.write("daemon.json", "{\"pid\": 12");
+    capstan.write("daemon.json.corrupt-20250101T000000.000Z", "garbage");
+    capstan.write("cache/models/index.json", "{}");
+
+    CliResult reset = capstan.run("daemon", "reset");
+
+    reset.assertExit(0);
+    assertThat(reset.stdout())
+        .contains("Capstan daemon is not running (removed a stale manifest).")
+        .contains("cache/")
+        .contains("Capstan daemon started at");
+    assertThat(capstan.homeFiles())
+        .noneMatch(name -> name.startsWith("daemon.json.corrupt-"))
+        .doesNotContain("cache");
+    assertThat(capstan.healthy()).isTrue();
+    assertThat(capstan.daemonProcesses()).containsExactly(capstan.manifest().pid());
+  }
+
+  @Test
   void logs_prints_the_last_lines_of_the_structured_log() throws Exception {
     capstan.startDaemon();
 
