@@ -40,7 +40,7 @@ class AuthScenarioIT {
   void every_route_but_health_answers_401_without_a_token_or_with_a_wrong_one() {
     CapstanHarness.Manifest manifest = capstan.manifest();
     String token = capstan.token();
-    String wrong = "x" + token.substring(1);
+    String wrong = CapstanHarness.tampered(token);
 
     try (DaemonHttp http = capstan.http(manifest)) {
       List<JsonNode> routes = routes(http, token);
@@ -57,10 +57,13 @@ class AuthScenarioIT {
         DaemonHttp.Reply forged = http.authorized(method, path, wrong);
 
         assertThat(anonymous.status()).as("%s %s without a token", method, path).isEqualTo(401);
-        assertThat(anonymous.errorCode()).as("%s %s", method, path).isEqualTo("UNAUTHORIZED");
-        assertThat(anonymous.json().path("error").path("hint").asText()).isNotBlank();
         assertThat(forged.status()).as("%s %s with a wrong token", method, path).isEqualTo(401);
-        assertThat(forged.errorCode()).isEqualTo("UNAUTHORIZED");
+        // why: a HEAD answer never has a body to carry the error shape.
+        if (!method.equals("HEAD")) {
+          assertThat(anonymous.errorCode()).as("%s %s", method, path).isEqualTo("UNAUTHORIZED");
+          assertThat(anonymous.json().path("error").path("hint").asText()).isNotBlank();
+          assertThat(forged.errorCode()).as("%s %s", method, path).isEqualTo("UNAUTHORIZED");
+        }
       }
 
       assertThat(guarded)

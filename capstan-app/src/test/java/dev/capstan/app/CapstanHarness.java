@@ -157,6 +157,11 @@ final class CapstanHarness implements AutoCloseable {
     return token;
   }
 
+  /** {@code token} with its first character changed: the same length, but wrong. */
+  static String tampered(String token) {
+    return (token.charAt(0) == 'x' ? "y" : "x") + token.substring(1);
+  }
+
   /** An HTTP client for the daemon the manifest names. */
   DaemonHttp http() {
     return http(manifest());

@@ -61,7 +61,7 @@ class RemoteDaemonScenarioIT {
     String token = capstan.token();
     Map<String, String> remote = Map.of("CAPSTAN_URL", daemon.url(), "CAPSTAN_TOKEN", token);
     Map<String, String> forged =
-        Map.of("CAPSTAN_URL", daemon.url(), "CAPSTAN_TOKEN", "x" + token.substring(1));
+        Map.of("CAPSTAN_URL", daemon.url(), "CAPSTAN_TOKEN", CapstanHarness.tampered(token));
 
     CliResult status = capstan.run(remote, "daemon", "status");
     CliResult rejected = capstan.run(forged, "daemon", "status");
