@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * left running in its home (after checking each pid is a Capstan daemon of that home), so nothing
  * leaks into the next scenario.
  *
+ * <p>Scenarios run in {@code verify} against the shaded jar: {@code mvn -pl capstan-app -am
+ * verify}, or one class with {@code -Dit.test=DaemonLifecycleScenarioIT}. They need Linux ({@code
+ * /proc}), {@code kill}, {@code ps} and {@code sleep}.
+ *
  * <p>Confined to the test thread.
  */
 final class CapstanHarness implements AutoCloseable {
