@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The scenarios share one daemon: none of them may change its state (an anonymous shutdown or
  * rotation that got through fails the scenario that sent it).
  */
+@LinuxOnly
 class AuthScenarioIT {
   @TempDir static Path tempDir;
 

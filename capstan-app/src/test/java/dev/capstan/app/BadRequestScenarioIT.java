@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The scenarios share one daemon: none of them may change its state, and each checks afterwards
  * that it still serves, so a request that broke it fails the scenario that sent it.
  */
+@LinuxOnly
 class BadRequestScenarioIT {
   private static final int LIMIT = 1024;
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Help, version and usage errors: answered at once, without touching a daemon. */
+@LinuxOnly
 class CliUsageScenarioIT {
   private static final List<List<String>> COMMANDS =
       List.of(

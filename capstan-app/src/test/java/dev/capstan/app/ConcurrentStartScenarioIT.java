@@ -24,6 +24,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  *
  * <p>Isolated: ten JVMs starting at once already load a small machine fully.
  */
+@LinuxOnly
 @Isolated
 class ConcurrentStartScenarioIT {
   private static final int RACERS = 10;

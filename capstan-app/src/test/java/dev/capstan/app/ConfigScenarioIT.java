@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The effective configuration and where each value came from (flag &gt; env &gt; config.toml &gt;
  * default); a bad config.toml fails fast, naming the key, with exit 2.
  */
+@LinuxOnly
 class ConfigScenarioIT {
   @TempDir Path tempDir;
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * corrupt file is kept aside for inspection. Each scenario first crashes a real daemon, as the
  * power loss that tears a write would.
  */
+@LinuxOnly
 class CorruptManifestScenarioIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 

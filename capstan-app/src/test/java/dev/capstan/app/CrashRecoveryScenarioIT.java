@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The daemon dies (kill -9) or hangs (SIGSTOP): the next command restarts a dead daemon by itself,
  * reports a hung one without starting a second, and {@code daemon restart} replaces a hung one.
  */
+@LinuxOnly
 class CrashRecoveryScenarioIT {
   private static final Map<String, String> SHORT_PROBE = Map.of("CAPSTAN_PROBE_TIMEOUT", "500ms");
 

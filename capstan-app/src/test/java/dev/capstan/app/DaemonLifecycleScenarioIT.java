@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting, stopping, resetting and inspecting the daemon, as a user does from the shell. */
+@LinuxOnly
 class DaemonLifecycleScenarioIT {
   @TempDir Path tempDir;
 

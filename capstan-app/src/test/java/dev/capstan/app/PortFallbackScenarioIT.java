@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The preferred port is taken: the daemon announces the fallback port it took, or fails with a
  * message naming the range when there is none; clients always find the real port in daemon.json.
  */
+@LinuxOnly
 class PortFallbackScenarioIT {
   @TempDir Path tempDir;
 

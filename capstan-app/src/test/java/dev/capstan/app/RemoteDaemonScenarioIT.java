@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** CAPSTAN_URL names a daemon elsewhere: the CLI talks to it, never starts one in its place. */
+@LinuxOnly
 class RemoteDaemonScenarioIT {
   @TempDir Path tempDir;
 

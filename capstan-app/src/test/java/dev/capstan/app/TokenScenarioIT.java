@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The local token: rotated on request and revoked at once, kept across restarts, its file kept
  * owner-only, and never shown on a command line, in a log, in the manifest or in any output.
  */
+@LinuxOnly
 class TokenScenarioIT {
   @TempDir Path tempDir;
 
