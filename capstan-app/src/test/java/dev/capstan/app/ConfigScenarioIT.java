@@ -136,13 +136,13 @@ class ConfigScenarioIT {
   }
 
   @Test
-  void toml_syntax_error_fails_with_exit_2_naming_the_file() {
-    capstan.write("config.toml", "[daemon\nport = 7423\n");
+  void toml_syntax_error_fails_with_exit_2_naming_the_file_and_the_position() {
+    capstan.write("config.toml", "[log]\nlevel = \"debug\"\n[daemon\nport = 7423\n");
 
     CliResult show = capstan.run("config", "show");
 
     show.assertExit(2);
-    assertThat(show.stderr()).contains("config.toml");
+    assertThat(show.stderr()).contains("config.toml").contains("line 3");
   }
 
   @Test
