@@ -129,7 +129,16 @@ public final class SettingsResolver {
     } catch (JacksonException e) {
       throw new ConfigInvalid(
           configFile.toString(),
-          "Cannot parse " + configFile + ": " + e.getOriginalMessage(),
+          "Cannot parse "
+              + configFile
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr())
+              + ": "
+              + e.getOriginalMessage(),
           "Fix the TOML syntax at the position given.");
     }
     Map<String, String> flat = new LinkedHashMap<>();
