@@ -59,7 +59,8 @@ public final class TokenCommand {
                 ? "the remote daemon's auth.json"
                 : connector.home().authFile().toString();
       } else {
-        new TokenFile(connector.home().authFile(), new SecureRandom())
+        // why: on a fresh home nothing has created the directory (owner-only) yet.
+        new TokenFile(connector.home().ensureExists().authFile(), new SecureRandom())
             .rotate(context.clock().instant());
         where = connector.home().authFile().toString();
       }
