@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
   private static final Duration SELF_CHECK_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration MANIFEST_GUARD = Duration.ofSeconds(2);
 
   private final DaemonOptions options;
   private final CapstanSettings settings;
@@ -58,6 +59,7 @@ public final class Daemon {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile Javalin http;
+  private volatile Thread manifestGuard;
   private volatile DaemonManifest manifest;
   private volatile String stopReason = "";
 
@@ -175,6 +177,11 @@ public final class Daemon {
             home.logFile().toString(),
             CapstanVersion.get());
     manifestFile.write(manifest);
+    manifestGuard =
+        Thread.ofPlatform()
+            .daemon()
+            .name("manifest-guard")
+            .start(new PeriodicLoop("manifest-guard", MANIFEST_GUARD, this::repairManifest));
     log.info(
         "daemon healthy url={} pid={} instance={} startupMs={}",
         url,
@@ -225,6 +232,10 @@ public final class Daemon {
     try {
       Stopwatch stopwatch = Stopwatch.start();
       log.info("daemon stopping reason=\"{}\"", reason);
+      Thread guard = manifestGuard;
+      if (guard != null) {
+        guard.interrupt();
+      }
       Javalin server = http;
       if (server != null) {
         try {
@@ -272,6 +283,27 @@ public final class Daemon {
   /** Every HTTP route, as the router knows it. */
   public List<RouteInfo> routes() {
     return HttpApi.routes(http);
+  }
+
+  private void repairManifest() {
+    // why: we hold the lock, so daemon.json must name us. If it was deleted, truncated or
+    // overwritten (by hand, a full disk, a confused tool), clients would wait for a daemon that
+    // seems to be starting; put it back.
+    DaemonManifest current = manifest;
+    if (current == null || stopping.get()) {
+      return;
+    }
+    ManifestFile.Read read = manifestFile.read();
+    if (read instanceof ManifestFile.Read.Valid valid && valid.manifest().equals(current)) {
+      return;
+    }
+    if (read instanceof ManifestFile.Read.Corrupt) {
+      manifestFile.moveAside(options.clock().instant());
+    }
+    manifestFile.write(current);
+    log.warn(
+        "daemon.json was missing or did not name this daemon; rewrote it path={}",
+        manifestFile.path());
   }
 
   private void removeStaleManifest() {
