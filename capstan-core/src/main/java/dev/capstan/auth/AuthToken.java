@@ -35,8 +35,11 @@ public record AuthToken(String value) {
     if (candidate == null) {
       return false;
     }
+    // why: tokens are ASCII; non-ASCII text (a lone surrogate encodes as '?') never matches.
+    boolean ascii = candidate.chars().allMatch(c -> c < 128);
     return MessageDigest.isEqual(
-        value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8));
+            value.getBytes(StandardCharsets.UTF_8), candidate.getBytes(StandardCharsets.UTF_8))
+        && ascii;
   }
 
   @Override

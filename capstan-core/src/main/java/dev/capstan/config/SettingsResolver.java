@@ -77,6 +77,11 @@ public final class SettingsResolver {
         origin = "default";
       }
       typed.put(setting.key(), setting.parse(raw, origin));
+      // why: a bad value fails even when a higher source overrides it, so a typo in config.toml
+      // does not lurk until the override goes away.
+      if (source != Source.CONFIG_FILE && fileValues.containsKey(setting.key())) {
+        setting.parse(fileValues.get(setting.key()), configFile.toString());
+      }
       values.add(
           new ResolvedSettings.Value(
               setting.key(), setting.env(), raw.trim(), source, setting.description()));
@@ -124,7 +129,16 @@ public final class SettingsResolver {
     } catch (JacksonException e) {
       throw new ConfigInvalid(
           configFile.toString(),
-          "Cannot parse " + configFile + ": " + e.getOriginalMessage(),
+          "Cannot parse "
+              + configFile
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr())
+              + ": "
+              + e.getOriginalMessage(),
           "Fix the TOML syntax at the position given.");
     }
     Map<String, String> flat = new LinkedHashMap<>();

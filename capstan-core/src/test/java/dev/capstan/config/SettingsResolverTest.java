@@ -11,12 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.GenerationMode;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SettingsResolverTest {
@@ -114,23 +112,24 @@ class SettingsResolverTest {
     assertThat(value.value()).isEqualTo(sample(setting, 0));
   }
 
-  @Property(generation = GenerationMode.EXHAUSTIVE)
-  void the_highest_source_present_wins(
-      @ForAll boolean flagSet, @ForAll boolean envSet, @ForAll boolean fileSet) throws IOException {
-    // why: jqwik runs outside JUnit Jupiter, so @TempDir is not available here.
-    Path file =
-        Files.writeString(
-            Files.createTempFile("capstan-config", ".toml"),
-            fileSet ? "[daemon]\nport = 7003\n" : "");
+  @ParameterizedTest(name = "flag={0} env={1} file={2}")
+  @CsvSource({
+    "true,  true,  true",
+    "true,  true,  false",
+    "true,  false, true",
+    "true,  false, false",
+    "false, true,  true",
+    "false, true,  false",
+    "false, false, true",
+    "false, false, false"
+  })
+  void the_highest_source_present_wins(boolean flagSet, boolean envSet, boolean fileSet)
+      throws IOException {
+    Path file = configFile(fileSet ? "[daemon]\nport = 7003\n" : "");
     Map<String, String> env = envSet ? Map.of("CAPSTAN_PORT", "7002") : Map.of();
     Map<String, String> flags = flagSet ? Map.of("daemon.port", "7001") : Map.of();
 
-    ResolvedSettings resolved;
-    try {
-      resolved = SettingsResolver.resolve(flags, env, file);
-    } finally {
-      Files.delete(file);
-    }
+    ResolvedSettings resolved = SettingsResolver.resolve(flags, env, file);
 
     int expected = flagSet ? 7001 : envSet ? 7002 : fileSet ? 7003 : CapstanSettings.DEFAULT_PORT;
     Source expectedSource =

@@ -57,6 +57,7 @@ public final class Daemon {
   private static final Duration SELF_CHECK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
   private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+  private static final Duration MANIFEST_GUARD = Duration.ofSeconds(2);
 
   private final DaemonOptions options;
   private final CapstanSettings settings;
@@ -74,6 +75,7 @@ public final class Daemon {
   private volatile EventLog events;
   private volatile Thread eventWriter;
   private final List<Thread> duties = new CopyOnWriteArrayList<>();
+  private volatile Thread manifestGuard;
   private volatile DaemonManifest manifest;
   private volatile String stopReason = "";
 
@@ -223,6 +225,11 @@ public final class Daemon {
     events.append(
         StreamName.SYSTEM,
         new EventData.DaemonStarted(instanceId, CapstanVersion.get(), self.pid(), url));
+    manifestGuard =
+        Thread.ofPlatform()
+            .daemon()
+            .name("manifest-guard")
+            .start(new PeriodicLoop("manifest-guard", MANIFEST_GUARD, this::repairManifest));
     log.info(
         "daemon healthy url={} pid={} instance={} startupMs={}",
         url,
@@ -279,6 +286,10 @@ public final class Daemon {
       }
       closeStreams.run();
       log.debug("streams closed ms={}", stopwatch.elapsed().toMillis());
+      Thread guard = manifestGuard;
+      if (guard != null) {
+        guard.interrupt();
+      }
       Javalin server = http;
       if (server != null) {
         try {
@@ -362,6 +373,27 @@ public final class Daemon {
   /** Every HTTP route, as the router knows it. */
   public List<RouteInfo> routes() {
     return HttpApi.routes(http);
+  }
+
+  private void repairManifest() {
+    // why: we hold the lock, so daemon.json must name us. If it was deleted, truncated or
+    // overwritten (by hand, a full disk, a confused tool), clients would wait for a daemon that
+    // seems to be starting; put it back.
+    DaemonManifest current = manifest;
+    if (current == null || stopping.get()) {
+      return;
+    }
+    ManifestFile.Read read = manifestFile.read();
+    if (read instanceof ManifestFile.Read.Valid valid && valid.manifest().equals(current)) {
+      return;
+    }
+    if (read instanceof ManifestFile.Read.Corrupt) {
+      manifestFile.moveAside(options.clock().instant());
+    }
+    manifestFile.write(current);
+    log.warn(
+        "daemon.json was missing or did not name this daemon; rewrote it path={}",
+        manifestFile.path());
   }
 
   private void removeStaleManifest() {

@@ -39,6 +39,9 @@ public final class DaemonConnector {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final long MAX_CONSOLE_BYTES = 1 << 20;
 
+  /** Health probes a live daemon must fail in a row before it is called hung. */
+  private static final int HUNG_AFTER_FAILED_PROBES = 3;
+
   private final CliContext context;
   private final CapstanSettings settings;
   private final List<String> daemonArgs;
@@ -191,6 +194,7 @@ public final class DaemonConnector {
     }
     Stopwatch waiting = Stopwatch.start();
     Optional<GuardianSnapshot> given = first;
+    int failedProbes = 0;
     while (true) {
       GuardianSnapshot snapshot = given.orElseGet(this::snapshot);
       given = Optional.empty();
@@ -211,7 +215,13 @@ public final class DaemonConnector {
           }
           pause();
         }
-        case GuardianDecision.Hung hung -> throw hung(hung.manifest());
+        case GuardianDecision.Hung hung -> {
+          // why: one slow answer (a loaded machine, a GC pause, a daemon still warming up) is not
+          // a hang; a bounded number of probes in a row is.
+          if (++failedProbes >= HUNG_AFTER_FAILED_PROBES) {
+            throw hung(hung.manifest());
+          }
+        }
         case GuardianDecision.Unauthorized unauthorized ->
             throw tokenRejected(unauthorized.manifest());
         case GuardianDecision.Impostor impostor -> throw impostor(impostor.manifest());

@@ -89,11 +89,20 @@ public final class DaemonStopper {
   }
 
   private Optional<ProcessIdentity> target(Optional<DaemonManifest> manifest) {
-    if (manifest.isPresent() && manifest.get().process().isAlive()) {
+    LockProbe.LockState lock = LockProbe.holderOf(connector.home().lockFile());
+    // why: a stale manifest can name a live process that is not our daemon (a recycled pid);
+    // only the holder of the home's lock is signalled. Unknown lock state keeps the manifest.
+    if (manifest.isPresent()
+        && manifest.get().process().isAlive()
+        && switch (lock) {
+          case LockProbe.LockState.Held held -> held.pid() == manifest.get().pid();
+          case LockProbe.LockState.Free free -> false;
+          case LockProbe.LockState.Unknown unknown -> true;
+        }) {
       return Optional.of(manifest.get().process());
     }
     // why: without a trustworthy manifest, the kernel's lock table still names the owner.
-    if (LockProbe.holderOf(connector.home().lockFile()) instanceof LockProbe.LockState.Held held) {
+    if (lock instanceof LockProbe.LockState.Held held) {
       return ProcessIdentity.live(held.pid());
     }
     return Optional.empty();

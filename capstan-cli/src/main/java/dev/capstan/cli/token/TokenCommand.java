@@ -8,11 +8,13 @@ import dev.capstan.cli.SettingsLoader;
 import dev.capstan.cli.client.DaemonClient;
 import dev.capstan.cli.client.DaemonConnector;
 import dev.capstan.cli.client.GuardianDecision;
+import dev.capstan.cli.client.GuardianSnapshot;
 import dev.capstan.config.ResolvedSettings;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -46,9 +48,16 @@ public final class TokenCommand {
       ResolvedSettings resolved = SettingsLoader.load(context, Map.of());
       DaemonConnector connector = new DaemonConnector(context, resolved.settings(), List.of());
       String where;
-      if (connector.remote()
-          || GuardianDecision.decide(connector.snapshot()) instanceof GuardianDecision.Use) {
+      Optional<GuardianSnapshot> snapshot =
+          connector.remote() ? Optional.empty() : Optional.of(connector.snapshot());
+      // why: only when no daemon owns the home may the file be rotated behind its back; a live
+      // daemon (even a slow one) must switch over itself, or it would reject every command.
+      boolean noDaemon =
+          snapshot.isPresent()
+              && GuardianDecision.decide(snapshot.get()) instanceof GuardianDecision.StartFresh;
+      if (!noDaemon) {
         connector.call(
+            snapshot,
             connection -> {
               try (DaemonClient client = connection.client()) {
                 return client.postJson("/api/token/rotate", null, Map.class);
@@ -59,7 +68,8 @@ public final class TokenCommand {
                 ? "the remote daemon's auth.json"
                 : connector.home().authFile().toString();
       } else {
-        new TokenFile(connector.home().authFile(), new SecureRandom())
+        // why: on a fresh home nothing has created the directory (owner-only) yet.
+        new TokenFile(connector.home().ensureExists().authFile(), new SecureRandom())
             .rotate(context.clock().instant());
         where = connector.home().authFile().toString();
       }

@@ -1,6 +1,10 @@
 package dev.capstan.cli.client;
 
 import static dev.capstan.manifest.ManifestBuilder.aManifest;
+import static dev.capstan.testing.Generator.combine;
+import static dev.capstan.testing.Generator.longs;
+import static dev.capstan.testing.Generator.oneOf;
+import static dev.capstan.testing.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capstan.cli.client.GuardianSnapshot.Identity;
@@ -8,15 +12,9 @@ import dev.capstan.cli.client.GuardianSnapshot.Probe;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
 import dev.capstan.process.LockProbe;
-import java.util.List;
+import dev.capstan.testing.Generator;
 import java.util.Optional;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +30,9 @@ class GuardianDecisionTest {
   private static final long MANIFEST_PID = 100;
   private static final long OTHER_PID = 200;
   private static final DaemonManifest MANIFEST = aManifest().withPid(MANIFEST_PID).build();
+
+  /** Any snapshot, including ones the connector never gathers (probes of a dead process). */
+  private static final Generator<GuardianSnapshot> SNAPSHOTS = snapshots();
 
   /** The lock states of the table, named from the manifest's point of view. */
   enum Lock {
@@ -178,78 +179,106 @@ class GuardianDecisionTest {
 
   // --- invariants over any snapshot
 
-  @Property(tries = 2_000)
-  void never_starts_a_daemon_while_a_live_process_holds_the_lock(
-      @ForAll("snapshots") GuardianSnapshot snapshot) {
-    GuardianDecision decision = GuardianDecision.decide(snapshot);
+  @Test
+  void never_starts_a_daemon_while_a_live_process_holds_the_lock() {
+    forAll(
+        1_000,
+        SNAPSHOTS,
+        snapshot -> {
+          GuardianDecision decision = GuardianDecision.decide(snapshot);
 
-    if (snapshot.lock() instanceof LockProbe.LockState.Held) {
-      assertThat(decision).isNotInstanceOf(GuardianDecision.StartFresh.class);
-    }
+          if (snapshot.lock() instanceof LockProbe.LockState.Held) {
+            assertThat(decision).isNotInstanceOf(GuardianDecision.StartFresh.class);
+          }
+        });
   }
 
-  @Property(tries = 2_000)
-  void never_uses_a_daemon_whose_identity_was_not_confirmed(
-      @ForAll("snapshots") GuardianSnapshot snapshot) {
-    GuardianDecision decision = GuardianDecision.decide(snapshot);
+  @Test
+  void never_uses_a_daemon_whose_identity_was_not_confirmed() {
+    forAll(
+        1_000,
+        SNAPSHOTS,
+        snapshot -> {
+          GuardianDecision decision = GuardianDecision.decide(snapshot);
 
-    if (decision instanceof GuardianDecision.Use use) {
-      assertThat(snapshot.identity()).isEqualTo(Identity.MATCH);
-      assertThat(snapshot.health()).isEqualTo(Probe.OK);
-      assertThat(snapshot.processAlive()).isTrue();
-      assertThat(snapshot.manifest()).isEqualTo(new ManifestFile.Read.Valid(use.manifest()));
-    }
+          if (decision instanceof GuardianDecision.Use use) {
+            assertThat(snapshot.identity()).isEqualTo(Identity.MATCH);
+            assertThat(snapshot.health()).isEqualTo(Probe.OK);
+            assertThat(snapshot.processAlive()).isTrue();
+            assertThat(snapshot.manifest()).isEqualTo(new ManifestFile.Read.Valid(use.manifest()));
+          }
+        });
   }
 
-  @Property(tries = 2_000)
-  void waits_only_for_the_process_that_holds_the_lock(
-      @ForAll("snapshots") GuardianSnapshot snapshot) {
-    GuardianDecision decision = GuardianDecision.decide(snapshot);
+  @Test
+  void waits_only_for_the_process_that_holds_the_lock() {
+    forAll(
+        1_000,
+        SNAPSHOTS,
+        snapshot -> {
+          GuardianDecision decision = GuardianDecision.decide(snapshot);
 
-    if (decision instanceof GuardianDecision.AwaitStartup await) {
-      assertThat(snapshot.lock()).isEqualTo(new LockProbe.LockState.Held(await.pid()));
-    }
+          if (decision instanceof GuardianDecision.AwaitStartup await) {
+            assertThat(snapshot.lock()).isEqualTo(new LockProbe.LockState.Held(await.pid()));
+          }
+        });
   }
 
-  @Property(tries = 2_000)
-  void a_fresh_start_cleans_up_exactly_what_was_read(
-      @ForAll("snapshots") GuardianSnapshot snapshot) {
-    GuardianDecision decision = GuardianDecision.decide(snapshot);
+  @Test
+  void a_fresh_start_cleans_up_exactly_what_was_read() {
+    forAll(
+        1_000,
+        SNAPSHOTS,
+        snapshot -> {
+          GuardianDecision decision = GuardianDecision.decide(snapshot);
 
-    if (decision instanceof GuardianDecision.StartFresh fresh) {
-      GuardianDecision.Cleanup expected =
-          switch (snapshot.manifest()) {
-            case ManifestFile.Read.Missing missing -> GuardianDecision.Cleanup.NONE;
-            case ManifestFile.Read.Corrupt corrupt -> GuardianDecision.Cleanup.MOVE_CORRUPT_ASIDE;
-            case ManifestFile.Read.Valid valid -> GuardianDecision.Cleanup.DELETE_STALE;
-          };
-      assertThat(fresh.cleanup()).isEqualTo(expected);
-      assertThat(fresh.note().isEmpty()).isEqualTo(expected == GuardianDecision.Cleanup.NONE);
-    }
+          if (decision instanceof GuardianDecision.StartFresh fresh) {
+            GuardianDecision.Cleanup expected =
+                switch (snapshot.manifest()) {
+                  case ManifestFile.Read.Missing missing -> GuardianDecision.Cleanup.NONE;
+                  case ManifestFile.Read.Corrupt corrupt ->
+                      GuardianDecision.Cleanup.MOVE_CORRUPT_ASIDE;
+                  case ManifestFile.Read.Valid valid -> GuardianDecision.Cleanup.DELETE_STALE;
+                };
+            assertThat(fresh.cleanup()).isEqualTo(expected);
+            assertThat(fresh.note().isEmpty()).isEqualTo(expected == GuardianDecision.Cleanup.NONE);
+          }
+        });
   }
 
-  @Property(tries = 2_000)
-  void a_decision_about_a_daemon_names_the_manifest_it_read(
-      @ForAll("snapshots") GuardianSnapshot snapshot) {
-    GuardianDecision decision = GuardianDecision.decide(snapshot);
+  @Test
+  void a_decision_about_a_daemon_names_the_manifest_it_read() {
+    forAll(
+        1_000,
+        SNAPSHOTS,
+        snapshot -> {
+          GuardianDecision decision = GuardianDecision.decide(snapshot);
 
-    Optional<DaemonManifest> named =
-        switch (decision) {
-          case GuardianDecision.Use use -> Optional.of(use.manifest());
-          case GuardianDecision.Hung hung -> Optional.of(hung.manifest());
-          case GuardianDecision.Unauthorized unauthorized -> Optional.of(unauthorized.manifest());
-          case GuardianDecision.Impostor impostor -> Optional.of(impostor.manifest());
-          case GuardianDecision.StartFresh fresh -> Optional.empty();
-          case GuardianDecision.AwaitStartup await -> Optional.empty();
-        };
-    named.ifPresent(
-        manifest ->
-            assertThat(snapshot.manifest()).isEqualTo(new ManifestFile.Read.Valid(manifest)));
+          Optional<DaemonManifest> named =
+              switch (decision) {
+                case GuardianDecision.Use use -> Optional.of(use.manifest());
+                case GuardianDecision.Hung hung -> Optional.of(hung.manifest());
+                case GuardianDecision.Unauthorized unauthorized ->
+                    Optional.of(unauthorized.manifest());
+                case GuardianDecision.Impostor impostor -> Optional.of(impostor.manifest());
+                case GuardianDecision.StartFresh fresh -> Optional.empty();
+                case GuardianDecision.AwaitStartup await -> Optional.empty();
+              };
+          named.ifPresent(
+              manifest ->
+                  assertThat(snapshot.manifest()).isEqualTo(new ManifestFile.Read.Valid(manifest)));
+        });
   }
 
-  @Property(tries = 500)
-  void deciding_is_deterministic(@ForAll("snapshots") GuardianSnapshot snapshot) {
-    assertThat(GuardianDecision.decide(snapshot)).isEqualTo(GuardianDecision.decide(snapshot));
+  @Test
+  void deciding_is_deterministic() {
+    forAll(
+        500,
+        SNAPSHOTS,
+        snapshot -> {
+          assertThat(GuardianDecision.decide(snapshot))
+              .isEqualTo(GuardianDecision.decide(snapshot));
+        });
   }
 
   // --- notes for the user
@@ -288,30 +317,31 @@ class GuardianDecisionTest {
     assertThat(((GuardianDecision.StartFresh) stale).note()).contains("pid 100").contains("gone");
   }
 
-  @Provide
-  Arbitrary<GuardianSnapshot> snapshots() {
-    Arbitrary<Long> pids = Arbitraries.longs().between(1, 400);
-    Arbitrary<DaemonManifest> manifests =
-        Combinators.combine(pids, Arbitraries.of("a", "b"))
-            .as((pid, id) -> aManifest().withPid(pid).withInstanceId(id).build());
-    Arbitrary<ManifestFile.Read> reads =
-        Arbitraries.oneOf(
-            Arbitraries.just(new ManifestFile.Read.Missing()),
-            Arbitraries.of("empty file", "not a valid manifest")
-                .map(ManifestFile.Read.Corrupt::new),
+  private static Generator<GuardianSnapshot> snapshots() {
+    Generator<Long> pids = longs(1, 400);
+    Generator<DaemonManifest> manifests =
+        combine(
+            pids,
+            Generator.of("a", "b"),
+            (pid, id) -> aManifest().withPid(pid).withInstanceId(id).build());
+    Generator<ManifestFile.Read> reads =
+        oneOf(
+            Generator.of(new ManifestFile.Read.Missing()),
+            Generator.of("empty file", "not a valid manifest").map(ManifestFile.Read.Corrupt::new),
             manifests.map(ManifestFile.Read.Valid::new));
-    Arbitrary<LockProbe.LockState> locks =
-        Arbitraries.oneOf(
+    Generator<LockProbe.LockState> locks =
+        oneOf(
             pids.map(LockProbe.LockState.Held::new),
-            Arbitraries.of(
-                List.of(new LockProbe.LockState.Free(), new LockProbe.LockState.Unknown())));
-    return Combinators.combine(
-            reads,
-            locks,
-            Arbitraries.of(true, false),
-            Arbitraries.of(Probe.class),
-            Arbitraries.of(Identity.class))
-        .as(GuardianSnapshot::new);
+            Generator.of(new LockProbe.LockState.Free(), new LockProbe.LockState.Unknown()));
+    Generator<Probe> healths = Generator.of(Probe.values());
+    Generator<Identity> identities = Generator.of(Identity.values());
+    return random ->
+        new GuardianSnapshot(
+            reads.next(random),
+            locks.next(random),
+            random.nextBoolean(),
+            healths.next(random),
+            identities.next(random));
   }
 
   /** The snapshot the connector would have gathered: no probes without a live process, etc. */
