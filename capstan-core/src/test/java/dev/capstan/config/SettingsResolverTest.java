@@ -21,17 +21,19 @@ class SettingsResolverTest {
 
   /** Three distinct valid values per setting: for the flag, the environment and the file. */
   private static final Map<String, List<String>> SAMPLES =
-      Map.of(
-          "daemon.host", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"),
-          "daemon.port", List.of("7001", "7002", "7003"),
-          "daemon.portRange", List.of("8001-8002", "8011-8012", "8021-8022"),
-          "daemon.startTimeout", List.of("1s", "2s", "3s"),
-          "daemon.shutdownTimeout", List.of("4s", "5s", "6s"),
-          "http.maxRequestBytes", List.of("1000", "2000", "3000"),
-          "log.level", List.of("DEBUG", "WARN", "ERROR"),
-          "log.maxFileSize", List.of("1KiB", "2KiB", "3KiB"),
-          "log.maxFiles", List.of("1", "2", "3"),
-          "client.probeTimeout", List.of("100ms", "200ms", "300ms"));
+      Map.ofEntries(
+          Map.entry("daemon.host", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")),
+          Map.entry("daemon.port", List.of("7001", "7002", "7003")),
+          Map.entry("daemon.portRange", List.of("8001-8002", "8011-8012", "8021-8022")),
+          Map.entry("daemon.startTimeout", List.of("1s", "2s", "3s")),
+          Map.entry("daemon.shutdownTimeout", List.of("4s", "5s", "6s")),
+          Map.entry("http.maxRequestBytes", List.of("1000", "2000", "3000")),
+          Map.entry("log.level", List.of("DEBUG", "WARN", "ERROR")),
+          Map.entry("log.maxFileSize", List.of("1KiB", "2KiB", "3KiB")),
+          Map.entry("log.maxFiles", List.of("1", "2", "3")),
+          Map.entry("client.probeTimeout", List.of("100ms", "200ms", "300ms")),
+          Map.entry("events.outputRetention", List.of("1d", "2d", "36h")),
+          Map.entry("events.outputMaxBytesPerStream", List.of("1MiB", "2MiB", "3MiB")));
 
   @TempDir Path dir;
 

@@ -28,7 +28,7 @@ class ValueParsersTest {
           .mapToObj(Character::toString)
           .collect(Collectors.joining());
 
-  private static final Generator<String> DURATION_UNITS = Generator.of("ms", "s", "m", "h");
+  private static final Generator<String> DURATION_UNITS = Generator.of("ms", "s", "m", "h", "d");
   private static final Generator<String> SIZE_UNITS =
       Generator.of("", "b", "kb", "KiB", "MB", "mib", "gb", "GiB");
 
@@ -136,7 +136,8 @@ class ValueParsersTest {
                 case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
               };
 
           Duration parsed = ValueParsers.duration(amount + value.unit());
@@ -159,7 +160,7 @@ class ValueParsersTest {
   void a_duration_without_unit_is_rejected() {
     assertThatThrownBy(() -> ValueParsers.duration("30"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("500ms, 30s, 2m or 1h");
+        .hasMessageContaining("500ms, 30s, 2m, 1h or 30d");
   }
 
   @Test

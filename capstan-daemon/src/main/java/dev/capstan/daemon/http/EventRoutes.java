@@ -212,7 +212,11 @@ final class EventRoutes {
   private static void poll(Context ctx, EventLog events) {
     StreamName stream = streamParam(ctx);
     long after = longParam(ctx, "afterSeq", 0);
-    int limit = (int) Math.min(MAX_LIMIT, Math.max(1, longParam(ctx, "limit", DEFAULT_LIMIT)));
+    long requested = longParam(ctx, "limit", DEFAULT_LIMIT);
+    if (requested < 1) {
+      throw new BadParameter("limit", "The query parameter 'limit' must be at least 1.");
+    }
+    int limit = (int) Math.min(MAX_LIMIT, requested);
     List<StoredEvent> page = events.read(stream, after, limit);
     StringBuilder json = new StringBuilder(256 + page.size() * 128);
     json.append("{\"stream\":\"").append(stream.value()).append("\",\"lastSeq\":");

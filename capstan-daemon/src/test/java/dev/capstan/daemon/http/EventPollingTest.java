@@ -145,7 +145,7 @@ class EventPollingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-1", "abc", "2.5"})
+  @ValueSource(strings = {"-1", "0", "abc", "2.5"})
   void a_bad_limit_is_400(String limit) {
     HttpResponse<String> response = get("/api/events?stream=system&limit=" + limit);
 
