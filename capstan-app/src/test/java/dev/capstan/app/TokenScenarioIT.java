@@ -73,7 +73,8 @@ class TokenScenarioIT {
 
     assertThat(tokenAfterRestart).as("the token survives a restart").isEqualTo(token);
     assertThat(processes)
-        .containsPattern("(?m)^\\s*" + daemon + " .*dev\\.capstan\\.app\\.Main daemon run")
+        .containsPattern(
+            "(?m)^\\s*" + daemon + " .*(capstan\\.jar|dev\\.capstan\\.app\\.Main) daemon run")
         .doesNotContain(token);
     for (CliResult output : outputs) {
       output.assertExit(0);
