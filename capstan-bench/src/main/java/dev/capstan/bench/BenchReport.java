@@ -28,7 +28,7 @@ final class BenchReport {
                 figure.name(),
                 format(figure.median(), figure.unit()),
                 format(figure.p90(), figure.unit()),
-                figure.goal().map(goal -> "<= " + format(goal, figure.unit())).orElse("-"),
+                figure.goalText(goal -> format(goal, figure.unit())).orElse("-"),
                 figure.met().map(met -> met ? "yes" : "NO").orElse("-")));
       }
     }
@@ -61,7 +61,7 @@ final class BenchReport {
             .append(" | ")
             .append(format(figure.p90(), figure.unit()))
             .append(" | ")
-            .append(figure.goal().map(goal -> "≤ " + format(goal, figure.unit())).orElse("–"))
+            .append(figure.goalText(goal -> format(goal, figure.unit())).orElse("–"))
             .append(" | ")
             .append(figure.met().map(met -> met ? "yes" : "**no**").orElse("–"))
             .append(" | ")
@@ -76,6 +76,9 @@ final class BenchReport {
   private static String format(double value, String unit) {
     if (unit.equals("ms") && value >= 1000) {
       return String.format(Locale.ROOT, "%.2f s", value / 1000);
+    }
+    if (value >= 10_000) {
+      return String.format(Locale.ROOT, "%,.0f %s", value, unit);
     }
     return String.format(Locale.ROOT, value >= 100 ? "%.0f %s" : "%.1f %s", value, unit);
   }

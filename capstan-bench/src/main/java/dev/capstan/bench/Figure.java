@@ -12,11 +12,17 @@ import java.util.Optional;
  * @param name what was measured, for a person
  * @param unit unit of the samples, for example {@code ms}
  * @param samples the raw samples
- * @param goal the upper bound we aim for, in the same unit, if any
+ * @param goal the bound we aim for, in the same unit, if any
+ * @param atLeast whether the goal is a lower bound (throughput) rather than an upper bound
  * @param note how it was measured
  */
 public record Figure(
-    String name, String unit, List<Double> samples, Optional<Double> goal, String note) {
+    String name,
+    String unit,
+    List<Double> samples,
+    Optional<Double> goal,
+    boolean atLeast,
+    String note) {
   public Figure {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(unit, "unit");
@@ -26,6 +32,17 @@ public record Figure(
     }
     Objects.requireNonNull(goal, "goal");
     Objects.requireNonNull(note, "note");
+  }
+
+  /** A figure whose goal, if any, is an upper bound (latency, time, memory). */
+  public Figure(
+      String name, String unit, List<Double> samples, Optional<Double> goal, String note) {
+    this(name, unit, samples, goal, false, note);
+  }
+
+  /** The goal as text: {@code <= 150 ms} or {@code >= 100000 lines/s}. */
+  public Optional<String> goalText(java.util.function.DoubleFunction<String> format) {
+    return goal.map(value -> (atLeast ? "≥ " : "≤ ") + format.apply(value));
   }
 
   /** The median sample. */
@@ -40,7 +57,7 @@ public record Figure(
 
   /** Whether the median meets the goal; empty when there is no goal. */
   public Optional<Boolean> met() {
-    return goal.map(max -> median() <= max);
+    return goal.map(bound -> atLeast ? median() >= bound : median() <= bound);
   }
 
   private double percentile(double fraction) {
