@@ -14,8 +14,8 @@ import io.javalin.http.sse.SseHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The event log over HTTP: {@code GET /api/events} (polling), {@code GET /api/events/stream} (SSE,
@@ -35,17 +35,44 @@ final class EventRoutes {
 
   private EventRoutes() {}
 
-  /** Open SSE clients, for keep-alive comments. */
+  /**
+   * Open SSE clients, for keep-alive comments. Writes to one client (events from its subscription,
+   * keep-alive comments) are serialised by its own lock, because a stream takes one writer at a
+   * time.
+   */
   static final class SseClients {
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    private final Map<SseClient, ReentrantLock> clients = new ConcurrentHashMap<>();
 
-    /** Sends a keep-alive comment to every open client. */
+    void add(SseClient client) {
+      clients.put(client, new ReentrantLock());
+    }
+
+    void remove(SseClient client) {
+      clients.remove(client);
+    }
+
+    /** Writes to one client, never concurrently with another write to it. */
+    void write(SseClient client, Runnable write) {
+      ReentrantLock lock = clients.getOrDefault(client, new ReentrantLock());
+      lock.lock();
+      try {
+        write.run();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Sends a keep-alive comment to every open client; one failing client skips no other. */
     void keepAlive() {
-      for (SseClient client : clients) {
+      for (SseClient client : clients.keySet()) {
         if (client.terminated()) {
           clients.remove(client);
-        } else {
-          client.sendComment("keep-alive");
+          continue;
+        }
+        try {
+          write(client, () -> client.sendComment("keep-alive"));
+        } catch (RuntimeException e) {
+          clients.remove(client);
         }
       }
     }
@@ -56,7 +83,7 @@ final class EventRoutes {
 
     /** Ends every stream (the daemon is stopping); clients reconnect with Last-Event-ID. */
     void closeAll() {
-      for (SseClient client : clients) {
+      for (SseClient client : clients.keySet()) {
         client.close();
       }
       clients.clear();
@@ -112,7 +139,7 @@ final class EventRoutes {
               StreamName stream = ctx.attribute(SSE_STREAM);
               long after = ctx.attribute(SSE_AFTER);
               client.keepAlive();
-              sseClients.clients.add(client);
+              sseClients.add(client);
               Subscription subscription =
                   events.subscribe(
                       stream,
@@ -123,31 +150,35 @@ final class EventRoutes {
                           if (client.terminated()) {
                             throw new IllegalStateException("client gone");
                           }
-                          client.sendEvent(
-                              event.type(), event.toJson(), Long.toString(event.seq()));
+                          sseClients.write(
+                              client,
+                              () ->
+                                  client.sendEvent(
+                                      event.type(), event.toJson(), Long.toString(event.seq())));
                         }
 
                         @Override
                         public void overflow(StreamName overflowed, long lastSeq) {
-                          client.sendEvent(
-                              "overflow",
+                          String data =
                               "{\"stream\":\""
                                   + overflowed.value()
                                   + "\",\"lastSeq\":"
                                   + lastSeq
-                                  + "}",
-                              Long.toString(lastSeq));
+                                  + "}";
+                          sseClients.write(
+                              client,
+                              () -> client.sendEvent("overflow", data, Long.toString(lastSeq)));
                           client.close();
                         }
 
                         @Override
                         public void ended() {
-                          sseClients.clients.remove(client);
+                          sseClients.remove(client);
                         }
                       });
               client.onClose(
                   () -> {
-                    sseClients.clients.remove(client);
+                    sseClients.remove(client);
                     subscription.close();
                   });
             });
