@@ -44,11 +44,6 @@ public final class DaemonClient implements AutoCloseable {
   /** A raw response. */
   public record Response(int status, String body) {}
 
-  /** {@code GET /api/health} without credentials; true when it answers {@code ok} in time. */
-  public boolean healthy(Duration timeout) {
-    return probeHealth(baseUrl, timeout);
-  }
-
   /** {@code GET /api/health} on any URL without credentials. */
   public static boolean probeHealth(String baseUrl, Duration timeout) {
     try {

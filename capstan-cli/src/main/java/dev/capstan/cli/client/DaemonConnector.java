@@ -123,7 +123,7 @@ public final class DaemonConnector {
   public GuardianSnapshot snapshot() {
     ManifestFile.Read read = manifestFile.read();
     LockProbe.LockState lock = LockProbe.holderOf(home.lockFile());
-    if (!(read instanceof ManifestFile.Read.Valid valid)) {
+    if (!(read instanceof ManifestFile.Read.Valid valid) || !valid.manifest().process().isAlive()) {
       return new GuardianSnapshot(
           read,
           lock,
@@ -132,14 +132,6 @@ public final class DaemonConnector {
           GuardianSnapshot.Identity.NOT_PROBED);
     }
     DaemonManifest manifest = valid.manifest();
-    if (!manifest.process().isAlive()) {
-      return new GuardianSnapshot(
-          read,
-          lock,
-          false,
-          GuardianSnapshot.Probe.NOT_PROBED,
-          GuardianSnapshot.Identity.NOT_PROBED);
-    }
     Duration probeTimeout = settings.client().probeTimeout();
     if (!DaemonClient.probeHealth(manifest.url(), probeTimeout)) {
       return new GuardianSnapshot(

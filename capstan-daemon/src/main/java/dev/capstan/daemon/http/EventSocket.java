@@ -149,11 +149,6 @@ final class EventSocket {
     ws.closeSession(1001, "the daemon is stopping; reconnect and resume");
   }
 
-  /** Subscriptions held, for tests and metrics. */
-  int subscriptionCount() {
-    return subscriptions.size();
-  }
-
   private boolean overRateLimit() {
     long now = System.nanoTime();
     if (now - windowStartNanos > TimeUnit.SECONDS.toNanos(1)) {
