@@ -1,0 +1,22 @@
+package dev.capstan.approval;
+
+import java.util.Locale;
+
+/** Where an approval is: pending → approved | denied | cancelled | expired. */
+public enum ApprovalStatus {
+  PENDING,
+  APPROVED,
+  DENIED,
+  CANCELLED,
+  EXPIRED;
+
+  /** The lowercase name used on the wire and in the database. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses {@link #wireName()}. */
+  public static ApprovalStatus fromWireName(String name) {
+    return valueOf(name.trim().toUpperCase(Locale.ROOT));
+  }
+}

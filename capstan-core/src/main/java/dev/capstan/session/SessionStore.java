@@ -1,0 +1,75 @@
+package dev.capstan.session;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Persistence of sessions, their turn queue, their conversation and their tool policy overrides.
+ * The implementation lives outside core ({@code JdbcSessionStore}).
+ *
+ * <p>Contract: a turn's position is assigned in the transaction that inserts it (per session from
+ * 1, in submission order); a turn's status only changes through {@link #markRunning} and {@link
+ * #finishTurn}, each a compare-and-set that returns {@code false} when the turn was not in the
+ * expected status (a lost race, not an error). Deleting a session deletes its turns, messages and
+ * policies. Implementations are thread-safe.
+ */
+public interface SessionStore {
+  /** Stores a new session. */
+  void createSession(Session session);
+
+  /** The session with this id. */
+  Optional<Session> findSession(String id);
+
+  /** Every session, newest first. */
+  List<Session> listSessions();
+
+  /** Renames a session; {@code false} if it does not exist. */
+  boolean renameSession(String id, String title, Instant at);
+
+  /** Deletes a session with everything of it; {@code false} if it did not exist. */
+  boolean deleteSession(String id);
+
+  /**
+   * Appends a queued turn to the session's queue, with the next position.
+   *
+   * @return the stored turn
+   */
+  Turn enqueueTurn(
+      String sessionId, String turnId, String userMessage, Instant at, Optional<String> resumeOf);
+
+  /** The turn with this id. */
+  Optional<Turn> findTurn(String turnId);
+
+  /** The turns of a session, in queue order. */
+  List<Turn> turnsOf(String sessionId);
+
+  /** The queued turn of the session with the lowest position. */
+  Optional<Turn> nextQueued(String sessionId);
+
+  /** Every turn in {@code status}, across sessions, in queue order per session. */
+  List<Turn> turnsIn(TurnStatus status);
+
+  /** Moves a turn queued → running; {@code false} if it was not queued any more. */
+  boolean markRunning(String turnId, Instant at);
+
+  /** Ends a turn that is in one of {@code from}; {@code false} if it was not. */
+  boolean finishTurn(String turnId, Set<TurnStatus> from, TurnEnd end);
+
+  /** Stores the assistant text of a running turn so far (partial output survives a crash). */
+  void saveAssistantText(String turnId, String text);
+
+  /** Appends a message to a turn's conversation; its index must be the next one. */
+  void appendMessage(ConversationMessage message);
+
+  /** The messages of a turn, in order. */
+  List<ConversationMessage> messagesOf(String turnId);
+
+  /** The session's tool policy overrides, tool → {@code allow|ask|deny}. */
+  Map<String, String> policiesOf(String sessionId);
+
+  /** Sets (replaces) the session's overrides for the tools named in {@code policies}. */
+  void putPolicies(String sessionId, Map<String, String> policies);
+}
