@@ -26,7 +26,9 @@ public enum ErrorCode {
   TOO_MANY_SUBSCRIPTIONS(429),
   SHUTTING_DOWN(503),
   SERVICE_UNAVAILABLE(503),
-  INTERNAL(500);
+  INTERNAL(500),
+  /** A decision for an approval that is no longer pending: the first decision wins. */
+  ALREADY_RESOLVED(409);
 
   private final int httpStatus;
 

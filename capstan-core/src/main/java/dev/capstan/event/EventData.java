@@ -1,5 +1,6 @@
 package dev.capstan.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /**
@@ -63,6 +64,241 @@ public sealed interface EventData {
     @Override
     public EventType type() {
       return EventType.TASK_OUTPUT;
+    }
+  }
+
+  /**
+   * A turn was submitted and waits in its session's queue.
+   *
+   * @param sessionId its session
+   * @param turnId the turn
+   * @param position its place in the session's queue
+   * @param message the user's message
+   */
+  record TurnQueued(String sessionId, String turnId, long position, String message)
+      implements EventData {
+    public TurnQueued {
+      Objects.requireNonNull(sessionId, "sessionId");
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TURN_QUEUED;
+    }
+  }
+
+  /**
+   * A turn started running.
+   *
+   * @param sessionId its session
+   * @param turnId the turn
+   * @param model the model it asks for (empty: the server's default)
+   */
+  record TurnStarted(String sessionId, String turnId, String model) implements EventData {
+    public TurnStarted {
+      Objects.requireNonNull(sessionId, "sessionId");
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(model, "model");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TURN_STARTED;
+    }
+  }
+
+  /**
+   * A chunk of the assistant's answer, coalesced like task output: the deltas of a turn,
+   * concatenated in seq order, are exactly the text the model streamed.
+   *
+   * @param turnId the turn
+   * @param text the text
+   */
+  record TurnDelta(String turnId, String text) implements EventData {
+    public TurnDelta {
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(text, "text");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TURN_DELTA;
+    }
+  }
+
+  /**
+   * The agent started a tool call (after its policy allowed it or a person approved it).
+   *
+   * @param turnId the turn
+   * @param toolCallId the model's id of the call
+   * @param tool the tool
+   * @param arguments the arguments, truncated for display
+   */
+  record ToolStarted(String turnId, String toolCallId, String tool, String arguments)
+      implements EventData {
+    public ToolStarted {
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(toolCallId, "toolCallId");
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(arguments, "arguments");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TOOL_STARTED;
+    }
+  }
+
+  /**
+   * A tool call ended, ran or not.
+   *
+   * @param turnId the turn
+   * @param toolCallId the model's id of the call
+   * @param tool the tool
+   * @param outcome {@code ok}, {@code error}, {@code denied} or {@code cancelled}
+   * @param result what the model is told, truncated for display
+   * @param durationMillis how long it ran (0 when it did not run)
+   */
+  record ToolFinished(
+      String turnId,
+      String toolCallId,
+      String tool,
+      String outcome,
+      String result,
+      long durationMillis)
+      implements EventData {
+    public ToolFinished {
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(toolCallId, "toolCallId");
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(result, "result");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TOOL_FINISHED;
+    }
+  }
+
+  /**
+   * A tool call waits for a person's decision. Sent on the owner's stream and on {@code approvals}.
+   *
+   * @param approvalId answer it with {@code POST /api/approvals/<id>}
+   * @param tool the tool
+   * @param arguments the arguments, truncated
+   * @param sessionId the session that asks (absent for a task)
+   * @param turnId its turn
+   * @param taskId the task that asks (absent for a session)
+   * @param requestedAt when
+   * @param expiresAt when the timeout action applies (absent: never)
+   */
+  // why: absent ids and times are left out of the JSON rather than sent as empty strings.
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record PermissionRequest(
+      String approvalId,
+      String tool,
+      String arguments,
+      String sessionId,
+      String turnId,
+      Long taskId,
+      String requestedAt,
+      String expiresAt)
+      implements EventData {
+    public PermissionRequest {
+      Objects.requireNonNull(approvalId, "approvalId");
+      Objects.requireNonNull(tool, "tool");
+      Objects.requireNonNull(arguments, "arguments");
+      Objects.requireNonNull(requestedAt, "requestedAt");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.PERMISSION_REQUEST;
+    }
+  }
+
+  /**
+   * A permission request was resolved. Sent on the owner's stream and on {@code approvals}.
+   *
+   * @param approvalId the approval
+   * @param status {@code approved}, {@code denied}, {@code cancelled} or {@code expired}
+   * @param scope for an approve: {@code once} or {@code session}
+   * @param decidedBy who
+   * @param reason why (may be empty)
+   * @param sessionId the session that asked (absent for a task)
+   * @param turnId its turn
+   * @param taskId the task that asked (absent for a session)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record PermissionResolved(
+      String approvalId,
+      String status,
+      String scope,
+      String decidedBy,
+      String reason,
+      String sessionId,
+      String turnId,
+      Long taskId)
+      implements EventData {
+    public PermissionResolved {
+      Objects.requireNonNull(approvalId, "approvalId");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(decidedBy, "decidedBy");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.PERMISSION_RESOLVED;
+    }
+  }
+
+  /**
+   * A turn finished with an answer.
+   *
+   * @param turnId the turn
+   * @param promptTokens tokens sent (absent when the server did not say)
+   * @param completionTokens tokens generated (absent when the server did not say)
+   * @param ttftMillis time from start to the first token (absent when none came)
+   * @param totalMillis time from start to end
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record TurnCompleted(
+      String turnId, Long promptTokens, Long completionTokens, Long ttftMillis, long totalMillis)
+      implements EventData {
+    public TurnCompleted {
+      Objects.requireNonNull(turnId, "turnId");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TURN_COMPLETED;
+    }
+  }
+
+  /**
+   * A turn ended without an answer ({@code turn.error}); the stream stays open and the next turn
+   * runs.
+   *
+   * @param turnId the turn
+   * @param code {@code LLM_UNREACHABLE}, {@code NO_MODEL_LOADED}, {@code LLM_TIMEOUT}, {@code
+   *     LLM_ERROR}, {@code CANCELLED}, {@code DAEMON_RESTARTED}, {@code ITERATION_LIMIT} or {@code
+   *     INTERNAL}
+   * @param message what happened
+   */
+  record TurnFailed(String turnId, String code, String message) implements EventData {
+    public TurnFailed {
+      Objects.requireNonNull(turnId, "turnId");
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.TURN_ERROR;
     }
   }
 }

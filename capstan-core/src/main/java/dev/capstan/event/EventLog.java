@@ -46,7 +46,12 @@ public final class EventLog {
         new OutputCoalescer(
             settings.chunkBytes(),
             settings.chunkLinger(),
-            chunk -> enqueue(chunk.stream(), new EventData.OutputChunk(chunk.text())));
+            chunk ->
+                enqueue(
+                    chunk.stream(),
+                    chunk.tag().isEmpty()
+                        ? new EventData.OutputChunk(chunk.text())
+                        : new EventData.TurnDelta(chunk.tag(), chunk.text())));
   }
 
   /** Appends one event; the future completes once it is committed (with its seq). */
@@ -57,6 +62,22 @@ public final class EventLog {
   /** Appends output text to a stream; it is stored as coalesced {@code task.output} chunks. */
   public void appendOutput(StreamName stream, String text) {
     coalescer.append(stream, text);
+  }
+
+  /**
+   * Appends a piece of a turn's answer to its session stream; it is stored as coalesced {@code
+   * turn.delta} chunks, exactly as task output is.
+   */
+  public void appendTurnDelta(StreamName stream, String turnId, String text) {
+    coalescer.append(stream, turnId, text);
+  }
+
+  /**
+   * Flushes what {@code stream} has buffered, so that an event appended next comes after it (for
+   * example {@code turn.completed} after the last delta).
+   */
+  public void flushOutput(StreamName stream) {
+    coalescer.flush(stream);
   }
 
   /** Flushes buffered output of every stream now. */

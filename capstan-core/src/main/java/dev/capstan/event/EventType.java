@@ -14,7 +14,17 @@ import java.util.stream.Collectors;
 public enum EventType {
   DAEMON_STARTED("daemon.started", EventKind.HEALTH, EventData.DaemonStarted.class),
   DAEMON_STOPPING("daemon.stopping", EventKind.HEALTH, EventData.DaemonStopping.class),
-  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class);
+  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class),
+  TURN_QUEUED("turn.queued", EventKind.STATE, EventData.TurnQueued.class),
+  TURN_STARTED("turn.started", EventKind.STATE, EventData.TurnStarted.class),
+  TURN_DELTA("turn.delta", EventKind.OUTPUT, EventData.TurnDelta.class),
+  TOOL_STARTED("tool.started", EventKind.STATE, EventData.ToolStarted.class),
+  TOOL_FINISHED("tool.finished", EventKind.STATE, EventData.ToolFinished.class),
+  PERMISSION_REQUEST("permission.request", EventKind.APPROVAL, EventData.PermissionRequest.class),
+  PERMISSION_RESOLVED(
+      "permission.resolved", EventKind.APPROVAL, EventData.PermissionResolved.class),
+  TURN_COMPLETED("turn.completed", EventKind.STATE, EventData.TurnCompleted.class),
+  TURN_ERROR("turn.error", EventKind.STATE, EventData.TurnFailed.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values())

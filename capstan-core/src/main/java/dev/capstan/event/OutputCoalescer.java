@@ -26,9 +26,10 @@ public final class OutputCoalescer {
    * A flushed chunk.
    *
    * @param stream its stream
+   * @param tag what the text belongs to within the stream (a turn id; empty for task output)
    * @param text its text
    */
-  public record Chunk(StreamName stream, String text) {}
+  public record Chunk(StreamName stream, String tag, String text) {}
 
   /**
    * @param chunkBytes flush at this many characters
@@ -44,26 +45,59 @@ public final class OutputCoalescer {
   private static final class Buffer {
     final ReentrantLock lock = new ReentrantLock();
     final StringBuilder text = new StringBuilder();
+    String tag = "";
     long firstAtNanos;
     boolean retired;
   }
 
   /** Appends text to a stream's output. */
   public void append(StreamName stream, String text) {
+    append(stream, "", text);
+  }
+
+  /**
+   * Appends text to a stream's output, tagged (for example with the turn it belongs to). Buffered
+   * text of another tag is flushed first, so a chunk never mixes tags.
+   */
+  public void append(StreamName stream, String tag, String text) {
     if (text.isEmpty()) {
       return;
     }
-    while (!appendTo(buffers.computeIfAbsent(stream, key -> new Buffer()), stream, text)) {
+    while (!appendTo(buffers.computeIfAbsent(stream, key -> new Buffer()), stream, tag, text)) {
       // Race: flush retired this idle buffer between lookup and lock; take the fresh one.
     }
   }
 
-  private boolean appendTo(Buffer buffer, StreamName stream, String text) {
+  /** Flushes whatever {@code stream} has buffered now, so that a later event follows it. */
+  public void flush(StreamName stream) {
+    Buffer buffer = buffers.get(stream);
+    if (buffer == null) {
+      return;
+    }
+    buffer.lock.lock();
+    try {
+      if (!buffer.text.isEmpty()) {
+        String chunk = buffer.text.toString();
+        buffer.text.setLength(0);
+        sink.accept(new Chunk(stream, buffer.tag, chunk));
+      }
+    } finally {
+      buffer.lock.unlock();
+    }
+  }
+
+  private boolean appendTo(Buffer buffer, StreamName stream, String tag, String text) {
     buffer.lock.lock();
     try {
       if (buffer.retired) {
         return false;
       }
+      if (!buffer.text.isEmpty() && !buffer.tag.equals(tag)) {
+        String chunk = buffer.text.toString();
+        buffer.text.setLength(0);
+        sink.accept(new Chunk(stream, buffer.tag, chunk));
+      }
+      buffer.tag = tag;
       if (buffer.text.isEmpty()) {
         buffer.firstAtNanos = System.nanoTime();
       }
@@ -77,7 +111,7 @@ public final class OutputCoalescer {
         String chunk = buffer.text.substring(0, end);
         buffer.text.delete(0, end);
         buffer.firstAtNanos = System.nanoTime();
-        sink.accept(new Chunk(stream, chunk));
+        sink.accept(new Chunk(stream, buffer.tag, chunk));
       }
       return true;
     } finally {
@@ -124,7 +158,7 @@ public final class OutputCoalescer {
           }
           String chunk = buffer.text.substring(0, end);
           buffer.text.delete(0, end);
-          sink.accept(new Chunk(entry.getKey(), chunk));
+          sink.accept(new Chunk(entry.getKey(), buffer.tag, chunk));
           flushed++;
         }
       } finally {

@@ -182,4 +182,31 @@ class OutputCoalescerTest {
         .as("chunk %s ends with half a character", chunk)
         .isFalse();
   }
+
+  @Test
+  void a_new_tag_flushes_the_text_of_the_previous_one_first() {
+    OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
+    StreamName session = StreamName.session("s1");
+
+    coalescer.append(session, "t1", "end of one");
+    coalescer.append(session, "t2", "start of two");
+    coalescer.flush(true);
+
+    assertThat(chunks)
+        .extracting(chunk -> chunk.tag() + "=" + chunk.text())
+        .containsExactly("t1=end of one", "t2=start of two");
+  }
+
+  @Test
+  void flushing_one_stream_leaves_the_others_buffered() {
+    OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
+
+    coalescer.append(StreamName.session("s1"), "t1", "answer");
+    coalescer.append(StreamName.task(1), "line");
+    coalescer.flush(StreamName.session("s1"));
+
+    assertThat(chunks)
+        .extracting(chunk -> chunk.stream().value() + "=" + chunk.text())
+        .containsExactly("session/s1=answer");
+  }
 }
