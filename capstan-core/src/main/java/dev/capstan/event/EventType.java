@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 public enum EventType {
   DAEMON_STARTED("daemon.started", EventKind.HEALTH, EventData.DaemonStarted.class),
   DAEMON_STOPPING("daemon.stopping", EventKind.HEALTH, EventData.DaemonStopping.class),
-  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class);
+  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class),
+  LLM_STATUS("llm.status", EventKind.HEALTH, EventData.LlmStatusChanged.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values())
