@@ -1,7 +1,13 @@
 package dev.capstan.config;
 
+import dev.capstan.tool.ToolPolicy;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,13 +22,17 @@ import java.util.Optional;
  * @param log the structured log
  * @param client how the CLI talks to the daemon
  * @param events retention of the event log
+ * @param llm the OpenAI-compatible LLM server
+ * @param tools tool policies and limits
  */
 public record CapstanSettings(
     DaemonSettings daemon,
     HttpSettings http,
     LogSettings log,
     ClientSettings client,
-    EventSettings events) {
+    EventSettings events,
+    LlmSettings llm,
+    ToolSettings tools) {
 
   /** The preferred port. */
   public static final int DEFAULT_PORT = 7423;
@@ -128,6 +138,111 @@ public record CapstanSettings(
           ValueParsers::size,
           "beyond this much output per stream, the oldest output chunks are deleted");
 
+  /** The LLM server's base URL when nothing configures it (LM Studio's default). */
+  public static final String DEFAULT_LLM_URL = "http://localhost:1234/v1";
+
+  public static final Setting<URI> LLM_URL =
+      new Setting<>(
+          "llm.url",
+          "CAPSTAN_LLM_URL",
+          Optional.empty(),
+          DEFAULT_LLM_URL,
+          ValueParsers::httpUrl,
+          "base URL of the OpenAI-compatible LLM server (LM Studio, Ollama, vLLM, llama.cpp, MLX)");
+  public static final Setting<String> LLM_MODEL =
+      new Setting<>(
+          "llm.model",
+          "CAPSTAN_LLM_MODEL",
+          Optional.empty(),
+          "",
+          ValueParsers::modelId,
+          "model id to use; empty means the first model the server lists");
+  public static final Setting<Duration> LLM_CONNECT_TIMEOUT =
+      new Setting<>(
+          "llm.connectTimeout",
+          "CAPSTAN_LLM_CONNECT_TIMEOUT",
+          Optional.empty(),
+          "5s",
+          ValueParsers::duration,
+          "how long to wait for a TCP connection to the LLM server");
+  public static final Setting<Duration> LLM_FIRST_TOKEN_TIMEOUT =
+      new Setting<>(
+          "llm.firstTokenTimeout",
+          "CAPSTAN_LLM_FIRST_TOKEN_TIMEOUT",
+          Optional.empty(),
+          "120s",
+          ValueParsers::duration,
+          "how long to wait for the first token (local servers may load the model first)");
+  public static final Setting<Duration> LLM_IDLE_TIMEOUT =
+      new Setting<>(
+          "llm.idleTimeout",
+          "CAPSTAN_LLM_IDLE_TIMEOUT",
+          Optional.empty(),
+          "60s",
+          ValueParsers::duration,
+          "longest silence between two chunks of a streaming answer");
+  public static final Setting<Duration> LLM_TOTAL_TIMEOUT =
+      new Setting<>(
+          "llm.totalTimeout",
+          "CAPSTAN_LLM_TOTAL_TIMEOUT",
+          Optional.empty(),
+          "10m",
+          ValueParsers::duration,
+          "longest time one LLM request may take in all");
+  public static final Setting<Integer> LLM_MAX_RETRIES =
+      new Setting<>(
+          "llm.maxRetries",
+          "CAPSTAN_LLM_MAX_RETRIES",
+          Optional.empty(),
+          "2",
+          ValueParsers::nonNegativeInt,
+          "retries of a request that failed before its first token (never after)");
+  public static final Setting<Duration> LLM_HEALTH_INTERVAL =
+      new Setting<>(
+          "llm.healthInterval",
+          "CAPSTAN_LLM_HEALTH_INTERVAL",
+          Optional.empty(),
+          "30s",
+          ValueParsers::duration,
+          "how often the daemon checks the LLM server");
+
+  public static final Setting<Duration> TOOLS_COMMAND_TIMEOUT =
+      new Setting<>(
+          "tools.commandTimeout",
+          "CAPSTAN_TOOLS_COMMAND_TIMEOUT",
+          Optional.empty(),
+          "2m",
+          ValueParsers::duration,
+          "how long run_command may run before its process tree is killed");
+  public static final Setting<Long> TOOLS_OUTPUT_MAX_BYTES =
+      new Setting<>(
+          "tools.outputMaxBytes",
+          "CAPSTAN_TOOLS_OUTPUT_MAX_BYTES",
+          Optional.empty(),
+          "64KiB",
+          ValueParsers::size,
+          "largest tool output shown to the model (run_command, search, list_dir, git)");
+  public static final Setting<Long> TOOLS_READ_MAX_BYTES =
+      new Setting<>(
+          "tools.readMaxBytes",
+          "CAPSTAN_TOOLS_READ_MAX_BYTES",
+          Optional.empty(),
+          "256KiB",
+          ValueParsers::size,
+          "largest part of a file read_file returns");
+
+  /**
+   * The built-in tools with the default of their policy setting: read tools allow, write and
+   * command tools ask.
+   */
+  public static final Map<String, ToolPolicy> BUILTIN_TOOL_DEFAULTS = builtinToolDefaults();
+
+  /** One {@code tools.policy.<name>} setting per built-in tool. */
+  public static final List<Setting<ToolPolicy>> TOOL_POLICIES =
+      BUILTIN_TOOL_DEFAULTS.entrySet().stream()
+          .map(entry -> toolPolicySetting(entry.getKey(), entry.getValue()))
+          .toList();
+
   /** Every setting, in the order {@code capstan config show} prints them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -142,7 +257,50 @@ public record CapstanSettings(
           LOG_MAX_FILES,
           PROBE_TIMEOUT,
           OUTPUT_RETENTION,
-          OUTPUT_MAX_BYTES);
+          OUTPUT_MAX_BYTES,
+          LLM_URL,
+          LLM_MODEL,
+          LLM_CONNECT_TIMEOUT,
+          LLM_FIRST_TOKEN_TIMEOUT,
+          LLM_IDLE_TIMEOUT,
+          LLM_TOTAL_TIMEOUT,
+          LLM_MAX_RETRIES,
+          LLM_HEALTH_INTERVAL,
+          TOOLS_COMMAND_TIMEOUT,
+          TOOLS_OUTPUT_MAX_BYTES,
+          TOOLS_READ_MAX_BYTES,
+          TOOL_POLICIES.get(0),
+          TOOL_POLICIES.get(1),
+          TOOL_POLICIES.get(2),
+          TOOL_POLICIES.get(3),
+          TOOL_POLICIES.get(4),
+          TOOL_POLICIES.get(5),
+          TOOL_POLICIES.get(6),
+          TOOL_POLICIES.get(7));
+
+  /**
+   * The policy setting of a tool: {@code tools.policy.<name>}, {@code CAPSTAN_TOOLS_POLICY_<NAME>}.
+   */
+  public static Setting<ToolPolicy> toolPolicySetting(String toolName, ToolPolicy defaultPolicy) {
+    return new Setting<>(
+        "tools.policy." + toolName,
+        "CAPSTAN_TOOLS_POLICY_" + toolName.toUpperCase(Locale.ROOT),
+        Optional.empty(),
+        defaultPolicy.wireName(),
+        ToolPolicy::parse,
+        "policy of the " + toolName + " tool: allow, ask or deny");
+  }
+
+  private static Map<String, ToolPolicy> builtinToolDefaults() {
+    Map<String, ToolPolicy> defaults = new LinkedHashMap<>();
+    for (String read : List.of("read_file", "list_dir", "search", "git_status", "git_diff")) {
+      defaults.put(read, ToolPolicy.ALLOW);
+    }
+    for (String risky : List.of("write_file", "edit_file", "run_command")) {
+      defaults.put(risky, ToolPolicy.ASK);
+    }
+    return Collections.unmodifiableMap(defaults);
+  }
 
   public CapstanSettings {
     Objects.requireNonNull(daemon, "daemon");
@@ -150,6 +308,81 @@ public record CapstanSettings(
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(llm, "llm");
+    Objects.requireNonNull(tools, "tools");
+  }
+
+  /**
+   * The OpenAI-compatible LLM server. The API key is not part of the settings (it is a secret): see
+   * {@code dev.capstan.llm.LlmApiKey}.
+   *
+   * @param url base URL, for example {@code http://localhost:1234/v1}
+   * @param model model id, empty for "the first model the server lists"
+   * @param connectTimeout TCP connect deadline
+   * @param firstTokenTimeout deadline for the first token of an answer
+   * @param idleTimeout longest silence between two chunks
+   * @param totalTimeout deadline of a whole request
+   * @param maxRetries retries before the first token
+   * @param healthInterval period of the health check
+   */
+  public record LlmSettings(
+      URI url,
+      Optional<String> model,
+      Duration connectTimeout,
+      Duration firstTokenTimeout,
+      Duration idleTimeout,
+      Duration totalTimeout,
+      int maxRetries,
+      Duration healthInterval) {
+
+    /** Defaults with another URL: for tests and tools. */
+    public static LlmSettings defaults(URI url) {
+      return new LlmSettings(
+          url,
+          Optional.empty(),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(60),
+          Duration.ofMinutes(10),
+          2,
+          Duration.ofSeconds(30));
+    }
+
+    public LlmSettings {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(firstTokenTimeout, "firstTokenTimeout");
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(totalTimeout, "totalTimeout");
+      Objects.requireNonNull(healthInterval, "healthInterval");
+      model = model.filter(name -> !name.isBlank());
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+      }
+    }
+  }
+
+  /**
+   * Tool policies and limits.
+   *
+   * @param policies configured policy per tool name (every built-in tool has one)
+   * @param commandTimeout run_command deadline
+   * @param outputMaxBytes largest tool output shown to the model
+   * @param readMaxBytes largest part of a file read_file returns
+   */
+  public record ToolSettings(
+      Map<String, ToolPolicy> policies,
+      Duration commandTimeout,
+      long outputMaxBytes,
+      long readMaxBytes) {
+    public ToolSettings {
+      policies = Map.copyOf(policies);
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      if (outputMaxBytes < 1 || readMaxBytes < 1) {
+        throw new IllegalArgumentException("tool output limits must be >= 1");
+      }
+    }
   }
 
   /**

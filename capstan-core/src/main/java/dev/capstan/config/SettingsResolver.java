@@ -3,6 +3,7 @@ package dev.capstan.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.capstan.tool.ToolPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -106,7 +108,29 @@ public final class SettingsResolver {
             SettingsResolver.<Duration>get(typed, CapstanSettings.PROBE_TIMEOUT)),
         new CapstanSettings.EventSettings(
             get(typed, CapstanSettings.OUTPUT_RETENTION),
-            get(typed, CapstanSettings.OUTPUT_MAX_BYTES)));
+            get(typed, CapstanSettings.OUTPUT_MAX_BYTES)),
+        new CapstanSettings.LlmSettings(
+            get(typed, CapstanSettings.LLM_URL),
+            Optional.of(SettingsResolver.<String>get(typed, CapstanSettings.LLM_MODEL)),
+            get(typed, CapstanSettings.LLM_CONNECT_TIMEOUT),
+            get(typed, CapstanSettings.LLM_FIRST_TOKEN_TIMEOUT),
+            get(typed, CapstanSettings.LLM_IDLE_TIMEOUT),
+            get(typed, CapstanSettings.LLM_TOTAL_TIMEOUT),
+            get(typed, CapstanSettings.LLM_MAX_RETRIES),
+            get(typed, CapstanSettings.LLM_HEALTH_INTERVAL)),
+        new CapstanSettings.ToolSettings(
+            toolPolicies(typed),
+            get(typed, CapstanSettings.TOOLS_COMMAND_TIMEOUT),
+            get(typed, CapstanSettings.TOOLS_OUTPUT_MAX_BYTES),
+            get(typed, CapstanSettings.TOOLS_READ_MAX_BYTES)));
+  }
+
+  private static Map<String, ToolPolicy> toolPolicies(Map<String, Object> typed) {
+    Map<String, ToolPolicy> policies = new LinkedHashMap<>();
+    for (Setting<ToolPolicy> setting : CapstanSettings.TOOL_POLICIES) {
+      policies.put(setting.key().substring("tools.policy.".length()), get(typed, setting));
+    }
+    return policies;
   }
 
   @SuppressWarnings("unchecked")

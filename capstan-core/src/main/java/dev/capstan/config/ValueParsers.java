@@ -113,6 +113,57 @@ public final class ValueParsers {
     return upper;
   }
 
+  /** A whole number >= 0. */
+  public static int nonNegativeInt(String text) {
+    int value = integer(text);
+    if (value < 0) {
+      throw new IllegalArgumentException("must be at least 0");
+    }
+    return value;
+  }
+
+  /**
+   * The base URL of an HTTP server, such as {@code http://localhost:1234/v1}; a trailing slash is
+   * dropped. Credentials in the URL are refused: secrets never go in a URL.
+   */
+  public static java.net.URI httpUrl(String text) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(text);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("expected a URL such as http://localhost:1234/v1");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException(
+          "expected an http(s) URL such as http://localhost:1234/v1");
+    }
+    if (uri.getUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "credentials do not belong in the URL; set CAPSTAN_LLM_API_KEY instead");
+    }
+    if (uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException("expected a base URL without query or fragment");
+    }
+    String normalized = uri.toString();
+    while (normalized.endsWith("/")) {
+      normalized = normalized.substring(0, normalized.length() - 1);
+    }
+    return java.net.URI.create(normalized);
+  }
+
+  /**
+   * A model id such as {@code qwen/qwen3-8b}: no whitespace or control characters; may be empty.
+   */
+  public static String modelId(String text) {
+    String id = text.strip();
+    if (id.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException(
+          "a model id has no spaces or control characters, such as qwen/qwen3-8b");
+    }
+    return id;
+  }
+
   private static int integer(String text) {
     try {
       return Integer.parseInt(text);

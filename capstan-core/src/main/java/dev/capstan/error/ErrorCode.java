@@ -27,6 +27,18 @@ public enum ErrorCode {
   SHUTTING_DOWN(503),
   SERVICE_UNAVAILABLE(503),
   INTERNAL(500),
+  /** The LLM server cannot be reached (connection refused, unknown host, circuit open). */
+  LLM_UNREACHABLE(503),
+  /** The LLM server answers but the model asked for is not loaded, or none is. */
+  NO_MODEL_LOADED(503),
+  /** The LLM server did not answer in time (connect, first token, between chunks, total). */
+  LLM_TIMEOUT(503),
+  /** The LLM server failed the request or broke the stream. */
+  LLM_ERROR(500),
+  /** The operation was cancelled on request. */
+  CANCELLED(409),
+  /** A workspace directory does not exist, is not a directory or cannot be used. */
+  WORKSPACE_INVALID(400),
   /** A decision for an approval that is no longer pending: the first decision wins. */
   ALREADY_RESOLVED(409);
 

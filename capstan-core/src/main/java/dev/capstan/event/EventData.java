@@ -301,4 +301,46 @@ public sealed interface EventData {
       return EventType.TURN_ERROR;
     }
   }
+
+  /**
+   * The health of the LLM server changed (reachability, listed models, whether the configured model
+   * is loaded, or the error code). Emitted on {@code system} on change only, not on every check.
+   *
+   * @param url the server's base URL
+   * @param reachable whether it answered {@code GET /models}
+   * @param models the model ids it lists
+   * @param configuredModel the configured model, empty for "the first listed"
+   * @param modelLoaded whether the model Capstan would use is listed
+   * @param latencyMs how long the check took, when it answered
+   * @param errorCode what is wrong, when something is ({@code LLM_UNREACHABLE}, {@code
+   *     NO_MODEL_LOADED}, {@code LLM_TIMEOUT}, {@code LLM_ERROR})
+   * @param errorMessage the message that goes with {@code errorCode}
+   * @param checkedAt when the check ran
+   */
+  record LlmStatusChanged(
+      String url,
+      boolean reachable,
+      java.util.List<String> models,
+      java.util.Optional<String> configuredModel,
+      boolean modelLoaded,
+      java.util.Optional<Long> latencyMs,
+      java.util.Optional<String> errorCode,
+      java.util.Optional<String> errorMessage,
+      java.time.Instant checkedAt)
+      implements EventData {
+    public LlmStatusChanged {
+      Objects.requireNonNull(url, "url");
+      models = java.util.List.copyOf(models);
+      Objects.requireNonNull(configuredModel, "configuredModel");
+      Objects.requireNonNull(latencyMs, "latencyMs");
+      Objects.requireNonNull(errorCode, "errorCode");
+      Objects.requireNonNull(errorMessage, "errorMessage");
+      Objects.requireNonNull(checkedAt, "checkedAt");
+    }
+
+    @Override
+    public EventType type() {
+      return EventType.LLM_STATUS;
+    }
+  }
 }

@@ -24,7 +24,8 @@ public enum EventType {
   PERMISSION_RESOLVED(
       "permission.resolved", EventKind.APPROVAL, EventData.PermissionResolved.class),
   TURN_COMPLETED("turn.completed", EventKind.STATE, EventData.TurnCompleted.class),
-  TURN_ERROR("turn.error", EventKind.STATE, EventData.TurnFailed.class);
+  TURN_ERROR("turn.error", EventKind.STATE, EventData.TurnFailed.class),
+  LLM_STATUS("llm.status", EventKind.HEALTH, EventData.LlmStatusChanged.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values())

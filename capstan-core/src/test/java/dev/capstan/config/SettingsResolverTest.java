@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SettingsResolverTest {
 
   /** Three distinct valid values per setting: for the flag, the environment and the file. */
-  private static final Map<String, List<String>> SAMPLES =
+  private static final Map<String, List<String>> BASIC_SAMPLES =
       Map.ofEntries(
           Map.entry("daemon.host", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")),
           Map.entry("daemon.port", List.of("7001", "7002", "7003")),
@@ -33,7 +33,30 @@ class SettingsResolverTest {
           Map.entry("log.maxFiles", List.of("1", "2", "3")),
           Map.entry("client.probeTimeout", List.of("100ms", "200ms", "300ms")),
           Map.entry("events.outputRetention", List.of("1d", "2d", "36h")),
-          Map.entry("events.outputMaxBytesPerStream", List.of("1MiB", "2MiB", "3MiB")));
+          Map.entry("events.outputMaxBytesPerStream", List.of("1MiB", "2MiB", "3MiB")),
+          Map.entry(
+              "llm.url",
+              List.of("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1", "https://llm.example/v1")),
+          Map.entry("llm.model", List.of("qwen3-8b", "llama-3.1-8b", "gemma-3-4b")),
+          Map.entry("llm.connectTimeout", List.of("1s", "2s", "3s")),
+          Map.entry("llm.firstTokenTimeout", List.of("10s", "20s", "30s")),
+          Map.entry("llm.idleTimeout", List.of("4s", "5s", "6s")),
+          Map.entry("llm.totalTimeout", List.of("1m", "2m", "3m")),
+          Map.entry("llm.maxRetries", List.of("0", "1", "5")),
+          Map.entry("llm.healthInterval", List.of("5s", "10s", "1m")),
+          Map.entry("tools.commandTimeout", List.of("10s", "20s", "5m")),
+          Map.entry("tools.outputMaxBytes", List.of("1KiB", "2KiB", "3KiB")),
+          Map.entry("tools.readMaxBytes", List.of("4KiB", "5KiB", "6KiB")));
+
+  private static final Map<String, List<String>> SAMPLES = samples();
+
+  private static Map<String, List<String>> samples() {
+    Map<String, List<String>> samples = new java.util.HashMap<>(BASIC_SAMPLES);
+    for (Setting<?> policy : CapstanSettings.TOOL_POLICIES) {
+      samples.put(policy.key(), List.of("allow", "deny", "ask"));
+    }
+    return samples;
+  }
 
   @TempDir Path dir;
 
