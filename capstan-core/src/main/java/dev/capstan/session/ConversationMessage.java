@@ -1,5 +1,6 @@
 package dev.capstan.session;
 
+import dev.capstan.llm.ToolCall;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

@@ -1,0 +1,72 @@
+package dev.capstan.session;
+
+import dev.capstan.tool.CancelToken;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A turn that is running now: its cancel signal, and whether the daemon is stopping under it.
+ *
+ * <p>Thread-safe: the worker runs it, any thread may cancel it.
+ */
+public final class ActiveTurn {
+  private final Turn turn;
+  private final Session session;
+  private final CancelToken cancel = new CancelToken();
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile boolean shuttingDown;
+
+  ActiveTurn(Turn turn, Session session) {
+    this.turn = Objects.requireNonNull(turn, "turn");
+    this.session = Objects.requireNonNull(session, "session");
+  }
+
+  /** The turn as it was when it started. */
+  public Turn turn() {
+    return turn;
+  }
+
+  /** Its session. */
+  public Session session() {
+    return session;
+  }
+
+  /** Fires when the turn is cancelled or the daemon stops: aborts the LLM call, kills commands. */
+  public CancelToken cancelToken() {
+    return cancel;
+  }
+
+  /** Whether the turn was cancelled by a person (not stopped by a shutdown). */
+  public boolean cancelled() {
+    return cancel.isCancelled() && !shuttingDown;
+  }
+
+  /** Whether the daemon is stopping: the turn must end without writing an outcome. */
+  public boolean shuttingDown() {
+    return shuttingDown;
+  }
+
+  void cancel() {
+    cancel.cancel();
+  }
+
+  void stopForShutdown() {
+    shuttingDown = true;
+    cancel.cancel();
+  }
+
+  void markEnded() {
+    ended.countDown();
+  }
+
+  /** Waits up to {@code millis} for the turn to end; returns whether it did. */
+  boolean awaitEnd(long millis) {
+    try {
+      return ended.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
