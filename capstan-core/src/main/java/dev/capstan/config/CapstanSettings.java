@@ -1,5 +1,6 @@
 package dev.capstan.config;
 
+import dev.capstan.approval.ApprovalSettings;
 import dev.capstan.tool.ToolPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param events retention of the event log
  * @param llm the OpenAI-compatible LLM server
  * @param tools tool policies and limits
+ * @param approvals how long permission requests wait, and what happens then
  */
 public record CapstanSettings(
     DaemonSettings daemon,
@@ -32,7 +34,8 @@ public record CapstanSettings(
     ClientSettings client,
     EventSettings events,
     LlmSettings llm,
-    ToolSettings tools) {
+    ToolSettings tools,
+    ApprovalSettings approvals) {
 
   /** The preferred port. */
   public static final int DEFAULT_PORT = 7423;
@@ -243,6 +246,23 @@ public record CapstanSettings(
           .map(entry -> toolPolicySetting(entry.getKey(), entry.getValue()))
           .toList();
 
+  public static final Setting<Optional<Duration>> APPROVALS_TIMEOUT =
+      new Setting<>(
+          "approvals.timeout",
+          "CAPSTAN_APPROVALS_TIMEOUT",
+          Optional.empty(),
+          "none",
+          ValueParsers::optionalDuration,
+          "how long a permission request waits for a decision; none waits until someone answers");
+  public static final Setting<ApprovalSettings.TimeoutAction> APPROVALS_TIMEOUT_ACTION =
+      new Setting<>(
+          "approvals.timeoutAction",
+          "CAPSTAN_APPROVALS_TIMEOUT_ACTION",
+          Optional.empty(),
+          "deny",
+          ApprovalSettings.TimeoutAction::parse,
+          "what an expired permission request does: deny (the call is refused) or cancel (the turn)");
+
   /** Every setting, in the order {@code capstan config show} prints them. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -276,7 +296,9 @@ public record CapstanSettings(
           TOOL_POLICIES.get(4),
           TOOL_POLICIES.get(5),
           TOOL_POLICIES.get(6),
-          TOOL_POLICIES.get(7));
+          TOOL_POLICIES.get(7),
+          APPROVALS_TIMEOUT,
+          APPROVALS_TIMEOUT_ACTION);
 
   /**
    * The policy setting of a tool: {@code tools.policy.<name>}, {@code CAPSTAN_TOOLS_POLICY_<NAME>}.
@@ -310,6 +332,7 @@ public record CapstanSettings(
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(tools, "tools");
+    Objects.requireNonNull(approvals, "approvals");
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.capstan.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.capstan.approval.ApprovalSettings;
 import dev.capstan.tool.ToolPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -122,7 +123,10 @@ public final class SettingsResolver {
             toolPolicies(typed),
             get(typed, CapstanSettings.TOOLS_COMMAND_TIMEOUT),
             get(typed, CapstanSettings.TOOLS_OUTPUT_MAX_BYTES),
-            get(typed, CapstanSettings.TOOLS_READ_MAX_BYTES)));
+            get(typed, CapstanSettings.TOOLS_READ_MAX_BYTES)),
+        new ApprovalSettings(
+            get(typed, CapstanSettings.APPROVALS_TIMEOUT),
+            get(typed, CapstanSettings.APPROVALS_TIMEOUT_ACTION)));
   }
 
   private static Map<String, ToolPolicy> toolPolicies(Map<String, Object> typed) {

@@ -37,6 +37,16 @@ public final class ValueParsers {
     return value;
   }
 
+  /** A duration, or {@code none} (or {@code 0}) for no limit. */
+  public static java.util.Optional<Duration> optionalDuration(String text) {
+    String trimmed = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (trimmed.equals("none") || trimmed.equals("0")) {
+      return java.util.Optional.empty();
+    }
+    Duration duration = duration(text);
+    return duration.isZero() ? java.util.Optional.empty() : java.util.Optional.of(duration);
+  }
+
   /** A duration such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or {@code 30d}. */
   public static Duration duration(String text) {
     Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));

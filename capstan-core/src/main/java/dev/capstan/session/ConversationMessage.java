@@ -1,5 +1,7 @@
 package dev.capstan.session;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.capstan.llm.ToolCall;
 import java.time.Instant;
 import java.util.List;
@@ -48,11 +50,13 @@ public record ConversationMessage(
     TOOL;
 
     /** The lowercase name, as the OpenAI protocol spells it. */
+    @JsonValue
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses {@link #wireName()}. */
+    @JsonCreator
     public static Role fromWireName(String name) {
       return valueOf(name.toUpperCase(Locale.ROOT));
     }

@@ -136,14 +136,18 @@ public final class Sessions {
     return get(sessionId);
   }
 
-  /** Removes a session: cancels its running and queued turns first, then deletes it. */
-  public void delete(String sessionId) {
+  /**
+   * Removes a session: cancels its running and queued turns first, then deletes it; returns the
+   * cancelled turns.
+   */
+  public List<String> delete(String sessionId) {
     get(sessionId);
-    runner.cancel(sessionId, Optional.empty());
+    List<String> cancelled = runner.cancel(sessionId, Optional.empty());
     if (!store.deleteSession(sessionId)) {
       throw new SessionNotFound(sessionId);
     }
-    log.info("session removed session={}", sessionId);
+    log.info("session removed session={} cancelledTurns={}", sessionId, cancelled.size());
+    return cancelled;
   }
 
   /** Queues a turn; it runs after the session's earlier turns. Returns at once. */

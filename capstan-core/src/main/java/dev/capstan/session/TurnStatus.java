@@ -1,5 +1,7 @@
 package dev.capstan.session;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Where a turn is: queued → running → completed | failed | cancelled (queued may be cancelled). */
@@ -11,6 +13,7 @@ public enum TurnStatus {
   CANCELLED;
 
   /** The lowercase name used on the wire and in the database. */
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -21,6 +24,7 @@ public enum TurnStatus {
   }
 
   /** Parses {@link #wireName()}. */
+  @JsonCreator
   public static TurnStatus fromWireName(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));
   }

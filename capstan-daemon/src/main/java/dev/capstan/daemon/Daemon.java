@@ -1,5 +1,7 @@
 package dev.capstan.daemon;
 
+import dev.capstan.approval.ApprovalStore;
+import dev.capstan.approval.Approvals;
 import dev.capstan.auth.AuthToken;
 import dev.capstan.auth.TokenFile;
 import dev.capstan.config.CapstanSettings;
@@ -17,13 +19,27 @@ import dev.capstan.event.EventLogSettings;
 import dev.capstan.event.InProcessEventBus;
 import dev.capstan.event.StreamName;
 import dev.capstan.home.CapstanHome;
+import dev.capstan.id.RandomIds;
+import dev.capstan.llm.CircuitBreaker;
+import dev.capstan.llm.LlmApiKey;
+import dev.capstan.llm.OpenAiCompatibleClient;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
 import dev.capstan.process.ProcessIdentity;
+import dev.capstan.session.AgentLoop;
+import dev.capstan.session.AgentSettings;
+import dev.capstan.session.SessionStore;
+import dev.capstan.session.Sessions;
+import dev.capstan.session.TurnRunner;
 import dev.capstan.store.jdbc.Database;
+import dev.capstan.store.jdbc.JdbcApprovalStore;
 import dev.capstan.store.jdbc.JdbcEventStore;
+import dev.capstan.store.jdbc.JdbcSessionStore;
 import dev.capstan.time.Stopwatch;
+import dev.capstan.tool.ToolLimits;
+import dev.capstan.tool.ToolPolicy;
+import dev.capstan.tool.ToolRegistry;
 import dev.capstan.version.CapstanVersion;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -37,6 +53,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -58,6 +75,7 @@ public final class Daemon {
   private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
   private static final Duration SSE_KEEP_ALIVE = Duration.ofSeconds(15);
   private static final Duration MANIFEST_GUARD = Duration.ofSeconds(2);
+  private static final Duration APPROVAL_EXPIRY_INTERVAL = Duration.ofSeconds(1);
 
   private final DaemonOptions options;
   private final CapstanSettings settings;
@@ -74,6 +92,8 @@ public final class Daemon {
   private volatile Database database;
   private volatile EventLog events;
   private volatile Thread eventWriter;
+  private volatile TurnRunner turns;
+  private volatile OpenAiCompatibleClient llm;
   private final List<Thread> duties = new CopyOnWriteArrayList<>();
   private volatile Thread manifestGuard;
   private volatile DaemonManifest manifest;
@@ -172,6 +192,7 @@ public final class Daemon {
                 log.info("event retention deleted={}", deleted);
               }
             }));
+    SessionParts sessionParts = startSessions();
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -199,7 +220,14 @@ public final class Daemon {
             bound.channel(),
             daemonSettings.shutdownTimeout(),
             new HttpApi.Deps(
-                auth, this::identity, this::requestStop, events, metrics, options.clock()));
+                auth,
+                this::identity,
+                this::requestStop,
+                events,
+                metrics,
+                options.clock(),
+                sessionParts.sessions(),
+                sessionParts.approvals()));
     http = server.app();
     closeStreams = server.closeStreams();
     http.start();
@@ -249,6 +277,69 @@ public final class Daemon {
                 + home.root()
                 + ")");
     options.out().flush();
+  }
+
+  /** What the HTTP routes need of sessions. */
+  private record SessionParts(Sessions sessions, Approvals approvals) {}
+
+  /**
+   * Builds sessions, approvals and the built-in agent, ends turns a crash interrupted
+   * (DAEMON_RESTARTED) and restarts the queues.
+   */
+  private SessionParts startSessions() {
+    SessionStore sessionStore = new JdbcSessionStore(database);
+    ApprovalStore approvalStore = new JdbcApprovalStore(database);
+    RandomIds ids = new RandomIds(new SecureRandom());
+    Approvals approvals =
+        new Approvals(
+            approvalStore,
+            events,
+            options.clock(),
+            settings.approvals(),
+            ids,
+            (sessionId, tool) ->
+                sessionStore.putPolicies(sessionId, Map.of(tool, ToolPolicy.ALLOW.wireName())));
+    llm =
+        new OpenAiCompatibleClient(
+            settings.llm(),
+            LlmApiKey.resolve(System.getenv(), home.root()),
+            CircuitBreaker.withDefaults());
+    ToolRegistry tools = ToolRegistry.builtin();
+    CapstanSettings.ToolSettings toolSettings = settings.tools();
+    AgentLoop agent =
+        new AgentLoop(
+            sessionStore,
+            approvalStore,
+            approvals,
+            events,
+            llm,
+            tools,
+            new AgentSettings(
+                AgentSettings.DEFAULT_MAX_ITERATIONS,
+                toolSettings.policies(),
+                new ToolLimits(
+                    toolSettings.readMaxBytes(),
+                    toolSettings.outputMaxBytes(),
+                    ToolLimits.DEFAULT_MAX_SEARCH_MATCHES,
+                    toolSettings.commandTimeout())),
+            options.clock());
+    turns =
+        new TurnRunner(
+            sessionStore,
+            approvals,
+            events,
+            options.clock(),
+            agent,
+            Thread.ofVirtual().name("turn-", 0).factory());
+    turns.recover();
+    if (settings.approvals().timeout().isPresent()) {
+      startDuty(
+          "approval-expiry",
+          new PeriodicLoop("approval-expiry", APPROVAL_EXPIRY_INTERVAL, approvals::expireDue));
+    }
+    return new SessionParts(
+        new Sessions(sessionStore, approvals, turns, events, tools, options.clock(), ids),
+        approvals);
   }
 
   /** Asks the daemon to stop; returns at once. */
@@ -315,6 +406,16 @@ public final class Daemon {
 
   private void stopEventLog(Stopwatch stopwatch) {
     duties.forEach(Thread::interrupt);
+    TurnRunner runner = turns;
+    if (runner != null) {
+      // why: running turns stay marked running; the next start ends them as DAEMON_RESTARTED,
+      // exactly as after a crash, and their pending approvals stay answerable.
+      runner.shutdown();
+    }
+    OpenAiCompatibleClient client = llm;
+    if (client != null) {
+      client.close();
+    }
     EventLog eventLog = events;
     if (eventLog != null) {
       eventLog.shutdown();

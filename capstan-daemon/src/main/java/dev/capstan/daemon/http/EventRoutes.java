@@ -6,6 +6,7 @@ import dev.capstan.event.EventLog;
 import dev.capstan.event.StoredEvent;
 import dev.capstan.event.StreamName;
 import dev.capstan.event.Subscription;
+import dev.capstan.session.Sessions;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -112,7 +113,8 @@ final class EventRoutes {
       BearerAuth auth,
       WsTickets tickets,
       SseClients sseClients,
-      Sockets sockets) {
+      Sockets sockets,
+      Sessions sessions) {
     config.jetty.modifyWebSocketServletFactory(
         factory -> {
           factory.setMaxTextMessageSize(MAX_FRAME_BYTES);
@@ -209,7 +211,7 @@ final class EventRoutes {
         ws -> {
           ws.onConnect(
               ctx -> {
-                sockets.bySession.put(ctx.sessionId(), new EventSocket(ctx, events));
+                sockets.bySession.put(ctx.sessionId(), new EventSocket(ctx, events, sessions));
               });
           ws.onMessage(
               ctx -> {

@@ -2,6 +2,8 @@ package dev.capstan.daemon.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capstan.approval.Approval;
+import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.event.EventLog;
 import dev.capstan.event.InvalidStream;
@@ -9,6 +11,7 @@ import dev.capstan.event.StoredEvent;
 import dev.capstan.event.StreamName;
 import dev.capstan.event.Subscription;
 import dev.capstan.json.Json;
+import dev.capstan.session.Sessions;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.util.Map;
@@ -43,15 +46,17 @@ final class EventSocket {
 
   private final WsContext ws;
   private final EventLog events;
+  private final Sessions sessions;
   private final Map<StreamName, Forward> subscriptions = new ConcurrentHashMap<>();
   private final ReentrantLock sendLock = new ReentrantLock();
   private long windowStartNanos = System.nanoTime();
   private int framesInWindow;
   private volatile boolean closed;
 
-  EventSocket(WsContext ws, EventLog events) {
+  EventSocket(WsContext ws, EventLog events, Sessions sessions) {
     this.ws = ws;
     this.events = events;
+    this.sessions = sessions;
   }
 
   /** Handles one text frame from the client. Called on Jetty's thread, one at a time. */
@@ -76,13 +81,14 @@ final class EventSocket {
       case "subscribe" -> subscribe(id, frame);
       case "unsubscribe" -> unsubscribe(id, frame);
       case "ping" -> send(reply("pong", id));
+      case "decide" -> decide(id, frame);
       default ->
           sendError(
               id,
               ErrorCode.UNKNOWN_FRAME,
               "Unknown frame type '"
                   + frame.path("type").asText()
-                  + "'; use subscribe, unsubscribe or ping.");
+                  + "'; use subscribe, unsubscribe, ping or decide.");
     }
   }
 
@@ -134,6 +140,41 @@ final class EventSocket {
     // why: the ack goes out under the send lock after the cancel, so no event of this
     // subscription can follow it.
     send(reply("ack", id));
+  }
+
+  /**
+   * Answers a permission request: {@code {"type":"decide","id","approvalId","decision":
+   * "approve|deny","reason"?,"scope"?:"once|session"}}. The reply is {@code {"type":"decided","id",
+   * "approval":{…}}} or an error frame ({@code NOT_FOUND}, {@code ALREADY_RESOLVED}, {@code
+   * BAD_REQUEST}).
+   */
+  private void decide(String id, JsonNode frame) {
+    String approvalId = frame.path("approvalId").asText("");
+    if (approvalId.isBlank()) {
+      sendError(id, ErrorCode.BAD_REQUEST, "A decide frame needs an \"approvalId\".");
+      return;
+    }
+    try {
+      Approval decided =
+          sessions.decide(
+              approvalId,
+              SessionRoutes.verdict(
+                  textOrNull(frame, "decision"),
+                  textOrNull(frame, "scope"),
+                  textOrNull(frame, "reason"),
+                  textOrNull(frame, "by"),
+                  "ws"));
+      ObjectNode reply = reply("decided", id);
+      reply.set("approval", Json.mapper().valueToTree(decided));
+      send(reply);
+    } catch (CapstanException e) {
+      sendError(id, e.code(), e.getMessage());
+    }
+  }
+
+  private static String textOrNull(JsonNode frame, String field) {
+    JsonNode value = frame.path(field);
+    return value.isTextual() ? value.asText() : null;
   }
 
   /** Ends every subscription; the connection is gone. */

@@ -2,6 +2,7 @@ package dev.capstan.daemon.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.capstan.approval.Approvals;
 import dev.capstan.config.CapstanSettings;
 import dev.capstan.daemon.metrics.DaemonMetrics;
 import dev.capstan.error.ApiError;
@@ -10,6 +11,7 @@ import dev.capstan.error.ErrorCode;
 import dev.capstan.event.EventLog;
 import dev.capstan.json.Json;
 import dev.capstan.manifest.DaemonIdentity;
+import dev.capstan.session.Sessions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -63,7 +65,9 @@ public final class HttpApi {
       Consumer<String> shutdown,
       EventLog events,
       DaemonMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      Sessions sessions,
+      Approvals approvals) {
     public Deps {
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(identity, "identity");
@@ -71,6 +75,8 @@ public final class HttpApi {
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(sessions, "sessions");
+      Objects.requireNonNull(approvals, "approvals");
     }
   }
 
@@ -196,7 +202,14 @@ public final class HttpApi {
                       ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                           .result(deps.metrics().scrape()));
               EventRoutes.register(
-                  config, deps.events(), deps.auth(), tickets, sseClients, sockets);
+                  config,
+                  deps.events(),
+                  deps.auth(),
+                  tickets,
+                  sseClients,
+                  sockets,
+                  deps.sessions());
+              SessionRoutes.register(config, deps.sessions(), deps.approvals());
 
               config.routes.exception(
                   CapstanException.class,
