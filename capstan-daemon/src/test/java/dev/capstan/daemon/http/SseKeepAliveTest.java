@@ -58,6 +58,7 @@ class SseKeepAliveTest {
     ServerSocketChannel channel = ServerSocketChannel.open();
     channel.bind(new InetSocketAddress("127.0.0.1", 0));
     url = "http://127.0.0.1:" + ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    UnusedSessions.Parts parts = UnusedSessions.on(database, events, clock);
     server =
         HttpApi.create(
             new CapstanSettings.HttpSettings(1 << 20),
@@ -71,7 +72,9 @@ class SseKeepAliveTest {
                 reason -> {},
                 events,
                 new DaemonMetrics(),
-                clock));
+                clock,
+                parts.sessions(),
+                parts.approvals()));
     server.app().start();
   }
 
