@@ -5,6 +5,10 @@ import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
 import dev.capstan.cli.events.EventsCommand;
+import dev.capstan.cli.session.ApprovalsCommand;
+import dev.capstan.cli.session.ChatCommand;
+import dev.capstan.cli.session.SendCommand;
+import dev.capstan.cli.session.SessionCommand;
 import dev.capstan.cli.token.TokenCommand;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +28,26 @@ final class CommandTree {
       Map.of(
           CapstanCommand.class,
           List.of(
-              DaemonCommand.class, EventsCommand.class, TokenCommand.class, ConfigCommand.class),
+              DaemonCommand.class,
+              EventsCommand.class,
+              TokenCommand.class,
+              ConfigCommand.class,
+              SessionCommand.class,
+              ChatCommand.class,
+              ApprovalsCommand.class,
+              ApprovalsCommand.Approve.class,
+              ApprovalsCommand.Deny.class),
+          SessionCommand.class,
+          List.of(
+              SessionCommand.New.class,
+              SessionCommand.ListSessions.class,
+              SessionCommand.Show.class,
+              SessionCommand.Rename.class,
+              SessionCommand.Remove.class,
+              SendCommand.class,
+              SessionCommand.Cancel.class),
+          ApprovalsCommand.class,
+          List.of(ApprovalsCommand.ListApprovals.class),
           DaemonCommand.class,
           List.of(
               DaemonCommand.Run.class,

@@ -46,7 +46,9 @@ class SettingsResolverTest {
           Map.entry("llm.healthInterval", List.of("5s", "10s", "1m")),
           Map.entry("tools.commandTimeout", List.of("10s", "20s", "5m")),
           Map.entry("tools.outputMaxBytes", List.of("1KiB", "2KiB", "3KiB")),
-          Map.entry("tools.readMaxBytes", List.of("4KiB", "5KiB", "6KiB")));
+          Map.entry("tools.readMaxBytes", List.of("4KiB", "5KiB", "6KiB")),
+          Map.entry("approvals.timeout", List.of("5m", "none", "1h")),
+          Map.entry("approvals.timeoutAction", List.of("deny", "cancel", "DENY")));
 
   private static final Map<String, List<String>> SAMPLES = samples();
 

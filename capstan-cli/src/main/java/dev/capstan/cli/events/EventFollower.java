@@ -22,24 +22,44 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * <p>Confined to the command's thread (WebSocket callbacks only enqueue).
  */
-final class EventFollower {
+public final class EventFollower {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
   private final CliContext context;
   private final DaemonConnector connector;
   private final StreamName stream;
-  private final EventsCommand.EventPrinter printer;
+  private final Handler handler;
+  private boolean finished;
+
+  /** Receives each event once, in seq order; returns {@code false} to stop following. */
+  @FunctionalInterface
+  public interface Handler {
+    boolean handle(JsonNode event);
+  }
 
   EventFollower(
       CliContext context,
       DaemonConnector connector,
       StreamName stream,
       EventsCommand.EventPrinter printer) {
+    this(
+        context,
+        connector,
+        stream,
+        event -> {
+          printer.print(event);
+          return true;
+        });
+  }
+
+  /** A follower that hands every event of {@code stream} to {@code handler}. */
+  public EventFollower(
+      CliContext context, DaemonConnector connector, StreamName stream, Handler handler) {
     this.context = context;
     this.connector = connector;
     this.stream = stream;
-    this.printer = printer;
+    this.handler = handler;
   }
 
   /** What the socket reported. */
@@ -49,15 +69,22 @@ final class EventFollower {
     record Closed(String reason) implements Signal {}
   }
 
-  void follow(long after) {
+  /**
+   * Follows the stream after {@code after} until the handler says stop or the thread is
+   * interrupted; returns the seq of the last event handled.
+   */
+  public long follow(long after) {
     long lastSeq = after;
     Duration backoff = FIRST_BACKOFF;
-    while (!Thread.currentThread().isInterrupted()) {
+    while (!Thread.currentThread().isInterrupted() && !finished) {
       String failure;
       try {
         Connection connection = connector.connectUnlessStopped();
         long before = lastSeq;
         lastSeq = session(connection, lastSeq);
+        if (finished) {
+          return lastSeq;
+        }
         failure = "connection closed";
         if (lastSeq > before) {
           backoff = FIRST_BACKOFF;
@@ -68,7 +95,7 @@ final class EventFollower {
         failure = e.getMessage() == null ? e.toString() : e.getMessage();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return lastSeq;
       }
       context
           .err()
@@ -83,13 +110,14 @@ final class EventFollower {
         Thread.sleep(backoff.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return lastSeq;
       }
       backoff =
           backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
     }
+    return lastSeq;
   }
 
   /** One connection: subscribe, print until it ends; returns the last printed seq. */
@@ -119,8 +147,12 @@ final class EventFollower {
                 JsonNode event = node.path("event");
                 long seq = event.path("seq").asLong();
                 if (seq > lastSeq) {
-                  printer.print(event);
                   lastSeq = seq;
+                  if (!handler.handle(event)) {
+                    finished = true;
+                    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+                    return lastSeq;
+                  }
                 }
               }
               case "overflow" -> {
