@@ -7,6 +7,14 @@ final class BuiltinTools {
   private BuiltinTools() {}
 
   static List<Tool> all() {
-    return List.of();
+    return List.of(
+        FileTools.readFile(),
+        FileTools.listDir(),
+        SearchTool.create(),
+        FileTools.writeFile(),
+        FileTools.editFile(),
+        CommandTools.runCommand(),
+        CommandTools.gitStatus(),
+        CommandTools.gitDiff());
   }
 }
