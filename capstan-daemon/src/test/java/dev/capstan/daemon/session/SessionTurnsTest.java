@@ -436,4 +436,40 @@ class SessionTurnsTest {
         .isEqualTo(TurnErrorCode.DAEMON_RESTARTED);
     assertThat(rig.awaitEnded(queued.id()).status()).isEqualTo(TurnStatus.COMPLETED);
   }
+
+  @Test
+  void an_unanswered_request_expires_with_the_timeout_and_the_call_is_refused() {
+    rig.close();
+    rig =
+        new SessionRig(
+            dir,
+            llm.baseUrl(),
+            List.of(touch, block),
+            new ApprovalSettings(
+                Optional.of(Duration.ofMinutes(5)), ApprovalSettings.TimeoutAction.DENY));
+    Session session = aSession();
+    llm.enqueue(LlmScript.callTool("call_1", "touch", "{}"));
+    llm.enqueue(LlmScript.reply("Nobody answered."));
+    Turn turn = rig.sessions().submit(session.id(), "go");
+    JsonNode request = rig.awaitEvent(StreamName.APPROVALS, "permission.request");
+    assertThat(request.path("expiresAt").asText()).isNotEmpty();
+
+    int early = rig.approvals().expireDue();
+    rig.clock().advance(Duration.ofMinutes(5));
+    int due = rig.approvals().expireDue();
+    Turn ended = rig.awaitEnded(turn.id());
+
+    assertThat(early).isZero();
+    assertThat(due).isEqualTo(1);
+    assertThat(ended.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(touch.runs.get()).isZero();
+    assertThat(rig.approvals().get(request.path("approvalId").asText()).status())
+        .isEqualTo(ApprovalStatus.EXPIRED);
+    assertThat(
+            rig.data(StreamName.session(session.id()), "permission.resolved")
+                .get(0)
+                .path("decidedBy")
+                .asText())
+        .isEqualTo("timeout");
+  }
 }
