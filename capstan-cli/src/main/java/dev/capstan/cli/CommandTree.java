@@ -5,7 +5,9 @@ import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
 import dev.capstan.cli.events.EventsCommand;
+import dev.capstan.cli.llm.LlmCommand;
 import dev.capstan.cli.token.TokenCommand;
+import dev.capstan.cli.tools.ToolsCommand;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -24,7 +26,12 @@ final class CommandTree {
       Map.of(
           CapstanCommand.class,
           List.of(
-              DaemonCommand.class, EventsCommand.class, TokenCommand.class, ConfigCommand.class),
+              DaemonCommand.class,
+              EventsCommand.class,
+              TokenCommand.class,
+              ConfigCommand.class,
+              LlmCommand.class,
+              ToolsCommand.class),
           DaemonCommand.class,
           List.of(
               DaemonCommand.Run.class,
@@ -37,7 +44,11 @@ final class CommandTree {
           TokenCommand.class,
           List.of(TokenCommand.Rotate.class),
           ConfigCommand.class,
-          List.of(ConfigCommand.Show.class));
+          List.of(ConfigCommand.Show.class),
+          LlmCommand.class,
+          List.of(LlmCommand.Status.class),
+          ToolsCommand.class,
+          List.of(ToolsCommand.ListTools.class));
 
   private CommandTree() {}
 

@@ -17,6 +17,10 @@ import dev.capstan.event.EventLogSettings;
 import dev.capstan.event.InProcessEventBus;
 import dev.capstan.event.StreamName;
 import dev.capstan.home.CapstanHome;
+import dev.capstan.llm.CircuitBreaker;
+import dev.capstan.llm.LlmApiKey;
+import dev.capstan.llm.LlmMonitor;
+import dev.capstan.llm.OpenAiCompatibleClient;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
@@ -24,6 +28,7 @@ import dev.capstan.process.ProcessIdentity;
 import dev.capstan.store.jdbc.Database;
 import dev.capstan.store.jdbc.JdbcEventStore;
 import dev.capstan.time.Stopwatch;
+import dev.capstan.tool.ToolRegistry;
 import dev.capstan.version.CapstanVersion;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -37,6 +42,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +178,17 @@ public final class Daemon {
                 log.info("event retention deleted={}", deleted);
               }
             }));
+    OpenAiCompatibleClient llmClient =
+        new OpenAiCompatibleClient(
+            settings.llm(),
+            LlmApiKey.resolve(System.getenv(), home.root()),
+            CircuitBreaker.withDefaults());
+    LlmMonitor llmMonitor =
+        new LlmMonitor(llmClient, events, options.clock(), LlmMonitor.DEFAULT_CHECK_TIMEOUT);
+    ToolRegistry tools = ToolRegistry.builtin();
+    startDuty(
+        "llm-health",
+        new PeriodicLoop("llm-health", settings.llm().healthInterval(), llmMonitor::check));
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -199,7 +216,14 @@ public final class Daemon {
             bound.channel(),
             daemonSettings.shutdownTimeout(),
             new HttpApi.Deps(
-                auth, this::identity, this::requestStop, events, metrics, options.clock()));
+                auth,
+                this::identity,
+                this::requestStop,
+                events,
+                metrics,
+                options.clock(),
+                llmMonitor::check,
+                () -> tools.describe(settings.tools().policies(), Map.of())));
     http = server.app();
     closeStreams = server.closeStreams();
     http.start();

@@ -71,7 +71,11 @@ class SseKeepAliveTest {
                 reason -> {},
                 events,
                 new DaemonMetrics(),
-                clock));
+                clock,
+                () -> {
+                  throw new IllegalStateException("no LLM in this test");
+                },
+                java.util.List::of));
     server.app().start();
   }
 
