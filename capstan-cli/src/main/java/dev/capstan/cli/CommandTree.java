@@ -5,11 +5,13 @@ import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
 import dev.capstan.cli.events.EventsCommand;
+import dev.capstan.cli.llm.LlmCommand;
 import dev.capstan.cli.session.ApprovalsCommand;
 import dev.capstan.cli.session.ChatCommand;
 import dev.capstan.cli.session.SendCommand;
 import dev.capstan.cli.session.SessionCommand;
 import dev.capstan.cli.token.TokenCommand;
+import dev.capstan.cli.tools.ToolsCommand;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -36,7 +38,9 @@ final class CommandTree {
               ChatCommand.class,
               ApprovalsCommand.class,
               ApprovalsCommand.Approve.class,
-              ApprovalsCommand.Deny.class),
+              ApprovalsCommand.Deny.class,
+              LlmCommand.class,
+              ToolsCommand.class),
           SessionCommand.class,
           List.of(
               SessionCommand.New.class,
@@ -60,7 +64,11 @@ final class CommandTree {
           TokenCommand.class,
           List.of(TokenCommand.Rotate.class),
           ConfigCommand.class,
-          List.of(ConfigCommand.Show.class));
+          List.of(ConfigCommand.Show.class),
+          LlmCommand.class,
+          List.of(LlmCommand.Status.class),
+          ToolsCommand.class,
+          List.of(ToolsCommand.ListTools.class));
 
   private CommandTree() {}
 

@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: every method holds the store's monitor (no I/O happens under it).
  */
-final class InMemoryEventStore implements EventStore {
+public final class InMemoryEventStore implements EventStore {
   private final Map<StreamName, List<StoredEvent>> streams = new HashMap<>();
   private final Map<StreamName, Long> lastSeqs = new HashMap<>();
 

@@ -22,6 +22,7 @@ import dev.capstan.home.CapstanHome;
 import dev.capstan.id.RandomIds;
 import dev.capstan.llm.CircuitBreaker;
 import dev.capstan.llm.LlmApiKey;
+import dev.capstan.llm.LlmMonitor;
 import dev.capstan.llm.OpenAiCompatibleClient;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
@@ -192,7 +193,18 @@ public final class Daemon {
                 log.info("event retention deleted={}", deleted);
               }
             }));
-    SessionParts sessionParts = startSessions();
+    OpenAiCompatibleClient llmClient =
+        new OpenAiCompatibleClient(
+            settings.llm(),
+            LlmApiKey.resolve(System.getenv(), home.root()),
+            CircuitBreaker.withDefaults());
+    LlmMonitor llmMonitor =
+        new LlmMonitor(llmClient, events, options.clock(), LlmMonitor.DEFAULT_CHECK_TIMEOUT);
+    ToolRegistry tools = ToolRegistry.builtin();
+    startDuty(
+        "llm-health",
+        new PeriodicLoop("llm-health", settings.llm().healthInterval(), llmMonitor::check));
+    SessionParts sessionParts = startSessions(llmClient, tools);
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -226,6 +238,8 @@ public final class Daemon {
                 events,
                 metrics,
                 options.clock(),
+                llmMonitor::check,
+                () -> tools.describe(settings.tools().policies(), Map.of()),
                 sessionParts.sessions(),
                 sessionParts.approvals()));
     http = server.app();
@@ -286,7 +300,7 @@ public final class Daemon {
    * Builds sessions, approvals and the built-in agent, ends turns a crash interrupted
    * (DAEMON_RESTARTED) and restarts the queues.
    */
-  private SessionParts startSessions() {
+  private SessionParts startSessions(OpenAiCompatibleClient llmClient, ToolRegistry tools) {
     SessionStore sessionStore = new JdbcSessionStore(database);
     ApprovalStore approvalStore = new JdbcApprovalStore(database);
     RandomIds ids = new RandomIds(new SecureRandom());
@@ -299,12 +313,7 @@ public final class Daemon {
             ids,
             (sessionId, tool) ->
                 sessionStore.putPolicies(sessionId, Map.of(tool, ToolPolicy.ALLOW.wireName())));
-    llm =
-        new OpenAiCompatibleClient(
-            settings.llm(),
-            LlmApiKey.resolve(System.getenv(), home.root()),
-            CircuitBreaker.withDefaults());
-    ToolRegistry tools = ToolRegistry.builtin();
+    llm = llmClient;
     CapstanSettings.ToolSettings toolSettings = settings.tools();
     AgentLoop agent =
         new AgentLoop(

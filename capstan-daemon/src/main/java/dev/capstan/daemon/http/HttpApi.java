@@ -10,8 +10,10 @@ import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.event.EventLog;
 import dev.capstan.json.Json;
+import dev.capstan.llm.LlmStatus;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.session.Sessions;
+import dev.capstan.tool.ToolDescription;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -58,6 +60,8 @@ public final class HttpApi {
    * @param auth the bearer token check
    * @param identity who this daemon is, right now
    * @param shutdown asks the daemon to stop; the argument is the reason
+   * @param llmStatus runs a fresh (bounded) check of the LLM server
+   * @param tools the tools with their effective policies
    */
   public record Deps(
       BearerAuth auth,
@@ -66,9 +70,13 @@ public final class HttpApi {
       EventLog events,
       DaemonMetrics metrics,
       Clock clock,
+      Supplier<LlmStatus> llmStatus,
+      Supplier<List<ToolDescription>> tools,
       Sessions sessions,
       Approvals approvals) {
     public Deps {
+      Objects.requireNonNull(llmStatus, "llmStatus");
+      Objects.requireNonNull(tools, "tools");
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(shutdown, "shutdown");
@@ -196,6 +204,9 @@ public final class HttpApi {
                     ctx.json(Map.of("rotated", true));
                   });
               config.routes.get("/api/routes", ctx -> ctx.json(routes(self.get())));
+              config.routes.get("/api/llm/status", ctx -> ctx.json(deps.llmStatus().get()));
+              config.routes.get(
+                  "/api/tools", ctx -> ctx.json(Map.of("tools", ToolViews.of(deps.tools().get()))));
               config.routes.get(
                   "/metrics",
                   ctx ->

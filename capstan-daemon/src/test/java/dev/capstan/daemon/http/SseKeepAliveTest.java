@@ -73,6 +73,10 @@ class SseKeepAliveTest {
                 events,
                 new DaemonMetrics(),
                 clock,
+                () -> {
+                  throw new IllegalStateException("no LLM in this test");
+                },
+                java.util.List::of,
                 parts.sessions(),
                 parts.approvals()));
     server.app().start();
