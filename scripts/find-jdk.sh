@@ -5,41 +5,59 @@
 
 MIN_JAVA="${MIN_JAVA:-21}"
 
-# The feature version (21, 25, ...) of a java binary, read from its JDK's release file when there
-# is one (no JVM start needed), else from the JVM itself.
+# Sets FEATURE to the feature version (21, 25, ...) of a java binary and REAL_HOME to its JDK,
+# reading the JDK's release file when there is one (no JVM start needed), else asking the JVM.
+# Uses variables, not output: every subshell and fork here costs each command milliseconds.
 java_feature() {
-  local bin="$1" home version
-  home="$(dirname "$(dirname "$(readlink -f "$bin")")")"
-  if [ -r "$home/release" ]; then
-    version="$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$home/release")"
+  local bin version="" line
+  bin="$(readlink -f "$1")"
+  REAL_HOME="${bin%/*}"
+  REAL_HOME="${REAL_HOME%/*}"
+  if [ -r "$REAL_HOME/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*)
+          version="${line#JAVA_VERSION=\"}"
+          version="${version%%[!0-9]*}"
+          break
+          ;;
+      esac
+    done <"$REAL_HOME/release"
     if [ "$version" = "1" ]; then version=8; fi
   else
     version="$("$bin" -XshowSettings:properties -version 2>&1 |
       sed -n 's/^ *java\.specification\.version = \([0-9.]*\).*/\1/p')"
     version="${version#1.}"
   fi
-  printf '%s' "${version:-0}"
+  FEATURE="${version:-0}"
+}
+
+# Tries one candidate; on success sets JAVA, JAVA_FEATURE and JAVA_HOME_FOUND and returns 0.
+try_java() {
+  local bin="$1"
+  [ -x "$bin" ] || return 1
+  java_feature "$bin"
+  JDK_SEEN="$JDK_SEEN $bin($FEATURE)"
+  if [ "$FEATURE" -ge "$MIN_JAVA" ] 2>/dev/null; then
+    JAVA="$bin"
+    JAVA_FEATURE="$FEATURE"
+    JAVA_HOME_FOUND="$REAL_HOME"
+    return 0
+  fi
+  return 1
 }
 
 find_java() {
-  local candidates=() bin seen=""
-  [ -n "${CAPSTAN_JAVA:-}" ] && candidates+=("$CAPSTAN_JAVA")
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  if command -v java >/dev/null 2>&1; then candidates+=("$(command -v java)"); fi
-  while IFS= read -r bin; do candidates+=("$bin"); done < <(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -V -r)
-  for bin in "${candidates[@]}"; do
-    [ -x "$bin" ] || continue
-    local feature
-    feature="$(java_feature "$bin")"
-    seen="$seen $bin($feature)"
-    if [ "$feature" -ge "$MIN_JAVA" ] 2>/dev/null; then
-      JAVA="$bin"
-      JAVA_FEATURE="$feature"
-      JAVA_HOME_FOUND="$(dirname "$(dirname "$(readlink -f "$bin")")")"
-      return 0
-    fi
-  done
-  printf 'capstan: %s\n' "no JDK $MIN_JAVA or newer found; looked at:${seen:- nothing}." >&2
+  local bin
+  JDK_SEEN=""
+  # the cheap candidates first; the /usr/lib/jvm listing only when none of them will do
+  if [ -n "${CAPSTAN_JAVA:-}" ] && try_java "$CAPSTAN_JAVA"; then return 0; fi
+  if [ -n "${JAVA_HOME:-}" ] && try_java "$JAVA_HOME/bin/java"; then return 0; fi
+  if bin="$(command -v java 2>/dev/null)" && try_java "$bin"; then return 0; fi
+  while IFS= read -r bin; do
+    if try_java "$bin"; then return 0; fi
+  done < <(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -V -r)
+  printf 'capstan: %s\n' "no JDK $MIN_JAVA or newer found; looked at:${JDK_SEEN:- nothing}." >&2
   printf 'capstan: %s\n' "Install one (for example: apt-get install openjdk-21-jdk-headless, or Temurin 21+)" >&2
   printf 'capstan: %s\n' "and point JAVA_HOME at it, or set CAPSTAN_JAVA to its bin/java." >&2
   exit 1

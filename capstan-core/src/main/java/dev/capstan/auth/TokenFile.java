@@ -1,10 +1,12 @@
 package dev.capstan.auth;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.capstan.home.AtomicFiles;
 import dev.capstan.json.Json;
+import dev.capstan.json.JsonSyntaxException;
+import dev.capstan.json.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,14 +42,15 @@ public final class TokenFile {
   /** The stored token, if the file exists and is well-formed. */
   public Optional<AuthToken> read() {
     try {
-      Stored stored = Json.mapper().readValue(Files.readAllBytes(path), Stored.class);
-      if (stored == null || stored.token() == null || stored.token().isBlank()) {
+      // why: JsonText, not Jackson: every CLI command reads this file before anything else.
+      String text = new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+      if (!(JsonText.parseObject(text).get("token") instanceof String stored) || stored.isBlank()) {
         return Optional.empty();
       }
-      return Optional.of(new AuthToken(stored.token()));
+      return Optional.of(new AuthToken(stored));
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (JacksonException e) {
+    } catch (JsonSyntaxException e) {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the token file " + path, e);

@@ -1,6 +1,8 @@
 package dev.capstan.manifest;
 
+import dev.capstan.json.JsonFields;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,6 +44,27 @@ public record DaemonIdentity(
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(home, "home");
     Objects.requireNonNull(logPath, "logPath");
+  }
+
+  /**
+   * The identity in {@code object}, as {@link dev.capstan.json.JsonText} read it; unknown members
+   * are ignored.
+   *
+   * @throws IllegalArgumentException naming the member that is missing or invalid
+   */
+  public static DaemonIdentity fromJson(Map<String, Object> object) {
+    return new DaemonIdentity(
+        JsonFields.string(object, "instanceId"),
+        JsonFields.string(object, "capstanVersion"),
+        JsonFields.longValue(object, "pid"),
+        JsonFields.instant(object, "pidStartedAt"),
+        JsonFields.string(object, "host"),
+        JsonFields.intValue(object, "port"),
+        JsonFields.string(object, "url"),
+        JsonFields.instant(object, "startedAt"),
+        JsonFields.longValue(object, "uptimeSeconds"),
+        JsonFields.string(object, "home"),
+        JsonFields.string(object, "logPath"));
   }
 
   /** The identity of the daemon a manifest describes, at {@code uptimeSeconds}. */

@@ -1,7 +1,9 @@
 package dev.capstan.manifest;
 
+import dev.capstan.json.JsonFields;
 import dev.capstan.process.ProcessIdentity;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -55,6 +57,27 @@ public record DaemonManifest(
     requireText(home, "home");
     requireText(logPath, "logPath");
     requireText(capstanVersion, "capstanVersion");
+  }
+
+  /**
+   * The manifest in {@code object}, as {@link dev.capstan.json.JsonText} read it. Unknown members
+   * are ignored (a newer version's file stays readable).
+   *
+   * @throws IllegalArgumentException naming the member that is missing or invalid
+   */
+  public static DaemonManifest fromJson(Map<String, Object> object) {
+    return new DaemonManifest(
+        JsonFields.intValue(object, "version"),
+        JsonFields.string(object, "instanceId"),
+        JsonFields.longValue(object, "pid"),
+        JsonFields.instant(object, "pidStartedAt"),
+        JsonFields.string(object, "host"),
+        JsonFields.intValue(object, "port"),
+        JsonFields.string(object, "url"),
+        JsonFields.instant(object, "startedAt"),
+        JsonFields.string(object, "home"),
+        JsonFields.string(object, "logPath"),
+        JsonFields.string(object, "capstanVersion"));
   }
 
   /** The daemon process this manifest names. */

@@ -1,11 +1,12 @@
 package dev.capstan.manifest;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.capstan.home.AtomicFiles;
 import dev.capstan.json.Json;
+import dev.capstan.json.JsonSyntaxException;
+import dev.capstan.json.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,19 +72,18 @@ public final class ManifestFile {
     if (bytes.length == 0) {
       return new Read.Corrupt("empty file");
     }
+    Map<String, Object> object;
     try {
-      DaemonManifest manifest = Json.mapper().readValue(bytes, DaemonManifest.class);
-      if (manifest == null) {
-        return new Read.Corrupt("no JSON object");
-      }
-      return new Read.Valid(manifest);
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return new Read.Corrupt("invalid content: " + cause.getMessage());
-    } catch (JacksonException e) {
-      return new Read.Corrupt("not a valid manifest: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      return new Read.Corrupt("cannot read: " + e.getMessage());
+      // why: JsonText, not Jackson: every CLI command reads the manifest first, and building
+      // Jackson's mapper costs more than the rest of `capstan daemon status`.
+      object = JsonText.parseObject(new String(bytes, StandardCharsets.UTF_8));
+    } catch (JsonSyntaxException e) {
+      return new Read.Corrupt("not a valid manifest: " + e.getMessage());
+    }
+    try {
+      return new Read.Valid(DaemonManifest.fromJson(object));
+    } catch (IllegalArgumentException e) {
+      return new Read.Corrupt("invalid content: " + e.getMessage());
     }
   }
 

@@ -8,7 +8,7 @@ import dev.capstan.config.CapstanSettings;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.error.ExitCode;
 import dev.capstan.home.CapstanHome;
-import dev.capstan.json.Json;
+import dev.capstan.json.JsonText;
 import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
@@ -133,6 +133,10 @@ public final class DaemonConnector {
     }
     DaemonManifest manifest = valid.manifest();
     Duration probeTimeout = settings.client().probeTimeout();
+    Optional<GuardianSnapshot> answered = probeWithIdentity(read, lock, manifest, probeTimeout);
+    if (answered.isPresent()) {
+      return answered.get();
+    }
     if (!DaemonClient.probeHealth(manifest.url(), probeTimeout)) {
       return new GuardianSnapshot(
           read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
@@ -388,6 +392,58 @@ public final class DaemonConnector {
                     "`capstan daemon restart` creates one."));
   }
 
+  /**
+   * The common case in one request instead of two: with a token at hand, a daemon that answers
+   * {@code GET /api/daemon} with 200 or 401 is both healthy and identified, and one that does not
+   * answer at all is unresponsive. Anything else (no token, another status) returns empty and the
+   * caller probes health and identity apart, so unusual cases are classified exactly as before.
+   */
+  private Optional<GuardianSnapshot> probeWithIdentity(
+      ManifestFile.Read read, LockProbe.LockState lock, DaemonManifest manifest, Duration timeout) {
+    Optional<AuthToken> token = new TokenFile(home.authFile(), new SecureRandom()).read();
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    GuardianSnapshot.Identity identity;
+    try (DaemonClient client = new DaemonClient(manifest.url(), token.get(), timeout)) {
+      DaemonClient.Response response = client.send("GET", "/api/daemon", null, timeout);
+      if (response.status() == 401) {
+        identity = GuardianSnapshot.Identity.UNAUTHORIZED;
+      } else if (response.status() == 200) {
+        identity = identityOf(manifest, response.body());
+      } else {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      // why: no answer within the probe timeout (or none at all): probing health again would
+      // only double the wait for the same verdict.
+      return Optional.of(
+          new GuardianSnapshot(
+              read,
+              lock,
+              true,
+              GuardianSnapshot.Probe.FAILED,
+              GuardianSnapshot.Identity.NOT_PROBED));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    return Optional.of(new GuardianSnapshot(read, lock, true, GuardianSnapshot.Probe.OK, identity));
+  }
+
+  private GuardianSnapshot.Identity identityOf(DaemonManifest manifest, String body) {
+    DaemonIdentity identity;
+    try {
+      // why: JsonText, not Jackson: this runs on every command and Jackson's set-up is slow.
+      identity = DaemonIdentity.fromJson(JsonText.parseObject(body));
+    } catch (IllegalArgumentException e) {
+      return GuardianSnapshot.Identity.FAILED;
+    }
+    lastIdentity = Optional.of(identity);
+    return identity.instanceId().equals(manifest.instanceId())
+        ? GuardianSnapshot.Identity.MATCH
+        : GuardianSnapshot.Identity.MISMATCH;
+  }
+
   private GuardianSnapshot.Identity checkIdentity(DaemonManifest manifest, Duration timeout) {
     Optional<AuthToken> token = new TokenFile(home.authFile(), new SecureRandom()).read();
     if (token.isEmpty()) {
@@ -401,11 +457,7 @@ public final class DaemonConnector {
       if (response.status() != 200) {
         return GuardianSnapshot.Identity.FAILED;
       }
-      DaemonIdentity identity = Json.mapper().readValue(response.body(), DaemonIdentity.class);
-      lastIdentity = Optional.of(identity);
-      return identity.instanceId().equals(manifest.instanceId())
-          ? GuardianSnapshot.Identity.MATCH
-          : GuardianSnapshot.Identity.MISMATCH;
+      return identityOf(manifest, response.body());
     } catch (IOException | RuntimeException e) {
       return GuardianSnapshot.Identity.FAILED;
     }
