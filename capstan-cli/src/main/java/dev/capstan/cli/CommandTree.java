@@ -1,10 +1,16 @@
 package dev.capstan.cli;
 
+import dev.capstan.cli.cluster.ClusterCommand;
 import dev.capstan.cli.config.ConfigCommand;
 import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
 import dev.capstan.cli.events.EventsCommand;
+import dev.capstan.cli.gc.GcCommand;
+import dev.capstan.cli.limits.LimitsCommand;
+import dev.capstan.cli.repo.RepoCommand;
+import dev.capstan.cli.task.TaskCommand;
+import dev.capstan.cli.task.TaskLogsCommand;
 import dev.capstan.cli.token.TokenCommand;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +30,15 @@ final class CommandTree {
       Map.of(
           CapstanCommand.class,
           List.of(
-              DaemonCommand.class, EventsCommand.class, TokenCommand.class, ConfigCommand.class),
+              DaemonCommand.class,
+              RepoCommand.class,
+              TaskCommand.class,
+              LimitsCommand.class,
+              ClusterCommand.class,
+              GcCommand.class,
+              EventsCommand.class,
+              TokenCommand.class,
+              ConfigCommand.class),
           DaemonCommand.class,
           List.of(
               DaemonCommand.Run.class,
@@ -37,7 +51,26 @@ final class CommandTree {
           TokenCommand.class,
           List.of(TokenCommand.Rotate.class),
           ConfigCommand.class,
-          List.of(ConfigCommand.Show.class));
+          List.of(ConfigCommand.Show.class),
+          RepoCommand.class,
+          List.of(
+              RepoCommand.Add.class,
+              RepoCommand.ListRepos.class,
+              RepoCommand.Show.class,
+              RepoCommand.Set.class,
+              RepoCommand.Remove.class),
+          TaskCommand.class,
+          List.of(
+              TaskCommand.Add.class,
+              TaskCommand.ListTasks.class,
+              TaskCommand.Show.class,
+              TaskLogsCommand.class,
+              TaskCommand.Cancel.class,
+              TaskCommand.Retry.class,
+              TaskCommand.Restart.class,
+              TaskCommand.Redo.class),
+          LimitsCommand.class,
+          List.of(LimitsCommand.Set.class));
 
   private CommandTree() {}
 

@@ -16,31 +16,50 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Follows one stream over the daemon's WebSocket, printing each event once: it resumes after the
- * last printed seq whenever the connection drops, the daemon restarts or the server reports an
- * overflow, waiting a little longer after each failed attempt.
+ * Follows one stream over the daemon's WebSocket, handing each event to a {@link Handler} once: it
+ * resumes after the last handled seq whenever the connection drops, the daemon restarts or the
+ * server reports an overflow, waiting a little longer after each failed attempt. It runs until it
+ * is interrupted or the handler says to stop.
  *
  * <p>Confined to the command's thread (WebSocket callbacks only enqueue).
  */
-final class EventFollower {
+public final class EventFollower {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
   private final CliContext context;
   private final DaemonConnector connector;
   private final StreamName stream;
-  private final EventsCommand.EventPrinter printer;
+  private final Handler handler;
 
-  EventFollower(
-      CliContext context,
-      DaemonConnector connector,
-      StreamName stream,
-      EventsCommand.EventPrinter printer) {
+  /**
+   * What a follower does with a stream.
+   *
+   * <p>Called on the follower's thread only.
+   */
+  public interface Handler {
+    /**
+     * The subscription is in place (after each connect and reconnect); every event after {@code
+     * lastSeq} will be handed over. Returns false to stop following.
+     */
+    default boolean subscribed(Connection connection, long lastSeq) {
+      return true;
+    }
+
+    /** Handles one event, seen for the first time. Returns false to stop following. */
+    boolean event(JsonNode event);
+  }
+
+  public EventFollower(
+      CliContext context, DaemonConnector connector, StreamName stream, Handler handler) {
     this.context = context;
     this.connector = connector;
     this.stream = stream;
-    this.printer = printer;
+    this.handler = handler;
   }
+
+  /** The result of one connection. */
+  private record Session(long lastSeq, boolean stop) {}
 
   /** What the socket reported. */
   private sealed interface Signal {
@@ -49,7 +68,11 @@ final class EventFollower {
     record Closed(String reason) implements Signal {}
   }
 
-  void follow(long after) {
+  /**
+   * Follows from after {@code after} until interrupted or the handler stops; returns the last
+   * handled seq.
+   */
+  public long follow(long after) {
     long lastSeq = after;
     Duration backoff = FIRST_BACKOFF;
     while (!Thread.currentThread().isInterrupted()) {
@@ -57,7 +80,11 @@ final class EventFollower {
       try {
         Connection connection = connector.connectUnlessStopped();
         long before = lastSeq;
-        lastSeq = session(connection, lastSeq);
+        Session session = session(connection, lastSeq);
+        lastSeq = session.lastSeq();
+        if (session.stop()) {
+          return lastSeq;
+        }
         failure = "connection closed";
         if (lastSeq > before) {
           backoff = FIRST_BACKOFF;
@@ -68,7 +95,7 @@ final class EventFollower {
         failure = e.getMessage() == null ? e.toString() : e.getMessage();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return lastSeq;
       }
       context
           .err()
@@ -83,17 +110,18 @@ final class EventFollower {
         Thread.sleep(backoff.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return lastSeq;
       }
       backoff =
           backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
     }
+    return lastSeq;
   }
 
-  /** One connection: subscribe, print until it ends; returns the last printed seq. */
-  private long session(Connection connection, long after) throws InterruptedException {
+  /** One connection: subscribe, hand over events until it ends or the handler stops. */
+  private Session session(Connection connection, long after) throws InterruptedException {
     BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     long lastSeq = after;
     try (HttpClient http = HttpClient.newHttpClient()) {
@@ -110,7 +138,7 @@ final class EventFollower {
         Signal signal = signals.take();
         switch (signal) {
           case Signal.Closed closed -> {
-            return lastSeq;
+            return new Session(lastSeq, false);
           }
           case Signal.Frame frame -> {
             JsonNode node = EventsCommand.EventPrinter.parse(frame.text());
@@ -119,8 +147,17 @@ final class EventFollower {
                 JsonNode event = node.path("event");
                 long seq = event.path("seq").asLong();
                 if (seq > lastSeq) {
-                  printer.print(event);
                   lastSeq = seq;
+                  if (!handler.event(event)) {
+                    socket.abort();
+                    return new Session(lastSeq, true);
+                  }
+                }
+              }
+              case "ack" -> {
+                if (!handler.subscribed(connection, lastSeq)) {
+                  socket.abort();
+                  return new Session(lastSeq, true);
                 }
               }
               case "overflow" -> {
