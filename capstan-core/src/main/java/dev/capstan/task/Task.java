@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param priority higher runs first
  * @param state where it stands
  * @param attempt the number of its latest attempt, 0 before the first
- * @param generation 1, plus one per redo; names the branch (see {@link TaskBranches})
+ * @param generation 1, plus one per redo; names the branch (see {@code Workspaces.branchFor})
  * @param branch the branch of the latest attempt, once one started
  * @param workspace the worktree of the latest attempt, once provisioned
  * @param retries how many retries a person asked for (counted against the retry limit)

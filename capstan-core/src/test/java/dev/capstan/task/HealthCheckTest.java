@@ -86,10 +86,4 @@ class HealthCheckTest {
     assertThat(AgentExit.classify(139).health()).contains(HealthKind.CRASHED);
     assertThat(AgentExit.classify(139).reason()).contains("signal 11");
   }
-
-  @Test
-  void branch_names_follow_the_generation() {
-    assertThat(TaskBranches.name(42, 1)).isEqualTo("capstan/task-42");
-    assertThat(TaskBranches.name(42, 2)).isEqualTo("capstan/task-42-r2");
-  }
 }
