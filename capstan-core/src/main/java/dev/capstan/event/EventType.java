@@ -14,7 +14,12 @@ import java.util.stream.Collectors;
 public enum EventType {
   DAEMON_STARTED("daemon.started", EventKind.HEALTH, EventData.DaemonStarted.class),
   DAEMON_STOPPING("daemon.stopping", EventKind.HEALTH, EventData.DaemonStopping.class),
-  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class);
+  TASK_OUTPUT("task.output", EventKind.OUTPUT, EventData.OutputChunk.class),
+  TASK_STATE("task.state", EventKind.STATE, EventData.TaskStateChanged.class),
+  TASK_PENDING("task.pending", EventKind.STATE, EventData.TaskPending.class),
+  ATTEMPT_STARTED("attempt.started", EventKind.STATE, EventData.AttemptStarted.class),
+  ATTEMPT_FINISHED("attempt.finished", EventKind.STATE, EventData.AttemptFinished.class),
+  WORKER_HEALTH("worker.health", EventKind.HEALTH, EventData.WorkerHealth.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values())
