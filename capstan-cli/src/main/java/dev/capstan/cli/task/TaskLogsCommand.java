@@ -30,6 +30,7 @@ public final class TaskLogsCommand implements Runnable {
   private static final int PAGE = 1_000;
   private static final String OUTPUT = "task.output";
   private static final String STATE = "task.state";
+  private static final String ATTEMPT_STARTED = "attempt.started";
 
   @ParentCommand TaskCommand parent;
 
@@ -52,7 +53,7 @@ public final class TaskLogsCommand implements Runnable {
     // why: an unknown task is a clear "not found" rather than an empty stream.
     api.get("/api/tasks/" + taskId);
     StreamName stream = StreamName.task(taskId);
-    Printer printer = new Printer(context.out(), json);
+    Printer printer = new Printer(context.out(), context.err(), json);
     if (!follow) {
       drain(api, stream, 0, printer);
       return;
@@ -165,21 +166,39 @@ public final class TaskLogsCommand implements Runnable {
     }
   }
 
-  /** Prints output text as it came, or events as JSON lines. Confined to one thread. */
+  /**
+   * Prints output text as it came (attempt headers go to standard error, so standard output is
+   * exactly the agent's output), or every event as a JSON line. Confined to one thread.
+   */
   private static final class Printer {
     private final PrintStream out;
+    private final PrintStream err;
     private final boolean json;
 
-    Printer(PrintStream out, boolean json) {
+    Printer(PrintStream out, PrintStream err, boolean json) {
       this.out = out;
+      this.err = err;
       this.json = json;
     }
 
     void print(JsonNode event) {
-      if (!OUTPUT.equals(event.path("type").asText())) {
+      String type = event.path("type").asText();
+      if (!OUTPUT.equals(type)) {
         if (json) {
           out.println(event.toString());
           out.flush();
+        } else if (ATTEMPT_STARTED.equals(type)) {
+          JsonNode data = event.path("data");
+          out.flush();
+          err.println(
+              "--- attempt "
+                  + data.path("attempt").asText()
+                  + " ("
+                  + data.path("agent").asText()
+                  + " on "
+                  + data.path("branch").asText()
+                  + ") ---");
+          err.flush();
         }
         return;
       }
