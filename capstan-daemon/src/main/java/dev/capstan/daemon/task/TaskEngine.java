@@ -141,6 +141,26 @@ public final class TaskEngine {
     }
   }
 
+  /**
+   * Stops dispatching and silences every supervised attempt without touching its processes or the
+   * store: what a daemon that dies leaves behind. For crash tests only.
+   */
+  void abandon() {
+    running = false;
+    Thread thread = dispatcher;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    for (Supervision.Supervised supervised : supervision.all()) {
+      supervised.lock.lock();
+      try {
+        supervised.markStopped();
+      } finally {
+        supervised.lock.unlock();
+      }
+    }
+  }
+
   /** Wakes the dispatcher; returns at once. */
   public void requestDispatch() {
     wakeLock.lock();
