@@ -305,7 +305,8 @@ public final class LocalRuntime implements TaskRuntime {
     List<OrphanProcess> orphans = findOrphans();
     if (!orphans.isEmpty()) {
       new ProcessTree(procFs)
-          .killOrphans(orphans.stream().map(OrphanProcess::pid).toList(), settings.killGrace());
+          .killOrphans(
+              orphans.stream().map(OrphanProcess::pid).toList(), homeHash, settings.killGrace());
       for (OrphanProcess orphan : orphans) {
         log.warn(
             "killed orphan agent process pid={} of task={} attempt={} left by a previous daemon",
