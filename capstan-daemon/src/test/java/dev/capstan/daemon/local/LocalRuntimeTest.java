@@ -36,7 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -421,6 +423,39 @@ class LocalRuntimeTest {
 
     assertThat(output.toString()).isEqualTo("a€b🚀\n");
     assertThat(output.toString().getBytes(StandardCharsets.UTF_8)).hasSize(10);
+  }
+
+  @Test
+  void a_slow_sink_does_not_hold_the_agent_back() throws Exception {
+    Workspace workspace = provision(28, 1, BranchMode.CREATE, Optional.empty());
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicLong delivered = new AtomicLong();
+    OutputSink slow =
+        text -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          delivered.addAndGet(text.length());
+        };
+
+    AgentRun run =
+        run(
+            workspace,
+            "head -c 200000 /dev/zero | tr '\\0' x; touch written.txt; sleep 1000",
+            slow);
+
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> Files.exists(workspace.path().resolve("written.txt")));
+    assertThat(delivered).hasValue(0);
+    release.countDown();
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .untilAsserted(() -> assertThat(delivered).hasValue(200_000));
+    run.cancel();
+    assertThat(run.await(Duration.ofSeconds(5))).contains(new RunResult.Cancelled());
   }
 
   @Test
