@@ -459,6 +459,31 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void concurrent_provisioning_on_one_repo_creates_every_worktree() throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<ProvisionResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (long taskId = 100; taskId < 110; taskId++) {
+      long id = taskId;
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () ->
+                      results.add(
+                          runtime.provision(
+                              request(id, 1, BranchMode.CREATE, Optional.empty(), PROVISION),
+                              OutputSink.DISCARD,
+                              new Cancellation()))));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(results).hasSize(10).allMatch(result -> result instanceof ProvisionResult.Ready);
+    assertThat(runtime.workspaces()).hasSize(10);
+    assertThat(git(repo, "worktree", "list").lines()).hasSize(11);
+  }
+
+  @Test
   void restart_continues_the_existing_branch_in_its_leftover_worktree() throws Exception {
     Workspace first = provision(22, 1, BranchMode.CREATE, Optional.empty());
     run(first, "echo work > work.txt").await();
