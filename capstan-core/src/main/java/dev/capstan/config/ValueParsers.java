@@ -37,6 +37,23 @@ public final class ValueParsers {
     return value;
   }
 
+  /** A whole number >= 0. */
+  public static int nonNegativeInt(String text) {
+    int value = integer(text);
+    if (value < 0) {
+      throw new IllegalArgumentException("must be at least 0");
+    }
+    return value;
+  }
+
+  /** One non-blank line of text. */
+  public static String line(String text) {
+    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("expected one non-blank line of text");
+    }
+    return text;
+  }
+
   /** A duration such as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or {@code 30d}. */
   public static Duration duration(String text) {
     Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));

@@ -34,7 +34,7 @@ public interface TaskStore {
   /**
    * Deletes a repo that has no queued, provisioning or running task; its finished tasks stay.
    *
-   * @return false when it had such a task (nothing is deleted)
+   * @return false when it had such a task or does not exist (nothing is deleted)
    */
   boolean deleteRepo(String name);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.capstan.config.CapstanSettings;
 import dev.capstan.daemon.metrics.DaemonMetrics;
+import dev.capstan.daemon.task.TaskApi;
 import dev.capstan.error.ApiError;
 import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
@@ -56,6 +57,7 @@ public final class HttpApi {
    * @param auth the bearer token check
    * @param identity who this daemon is, right now
    * @param shutdown asks the daemon to stop; the argument is the reason
+   * @param tasks the tasks API, when the daemon runs tasks
    */
   public record Deps(
       BearerAuth auth,
@@ -63,7 +65,8 @@ public final class HttpApi {
       Consumer<String> shutdown,
       EventLog events,
       DaemonMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      Optional<TaskApi> tasks) {
     public Deps {
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(identity, "identity");
@@ -71,6 +74,18 @@ public final class HttpApi {
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(tasks, "tasks");
+    }
+
+    /** Deps without the tasks API. */
+    public Deps(
+        BearerAuth auth,
+        Supplier<DaemonIdentity> identity,
+        Consumer<String> shutdown,
+        EventLog events,
+        DaemonMetrics metrics,
+        Clock clock) {
+      this(auth, identity, shutdown, events, metrics, clock, Optional.empty());
     }
   }
 
@@ -197,6 +212,7 @@ public final class HttpApi {
                           .result(deps.metrics().scrape()));
               EventRoutes.register(
                   config, deps.events(), deps.auth(), tickets, sseClients, sockets);
+              deps.tasks().ifPresent(tasks -> TaskRoutes.register(config, tasks));
 
               config.routes.exception(
                   CapstanException.class,

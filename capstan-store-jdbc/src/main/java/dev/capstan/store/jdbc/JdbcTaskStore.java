@@ -50,32 +50,23 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public boolean insertRepo(Repo repo) {
-    return jdbi.inTransaction(
-        handle -> {
-          boolean taken =
-              handle
-                      .createQuery("SELECT COUNT(*) FROM repos WHERE name = :name")
-                      .bind("name", repo.name())
-                      .mapTo(Integer.class)
-                      .one()
-                  > 0;
-          if (taken) {
-            return false;
-          }
-          handle
-              .createUpdate(
-                  "INSERT INTO repos (name, source, path, base_branch, max_concurrent, agent,"
-                      + " command, setup, provision_timeout_ms, run_timeout_ms, idle_timeout_ms,"
-                      + " created_micros, updated_micros) VALUES (:name, :source, :path, :base,"
-                      + " :max, :agent, :command, :setup, :provision, :run, :idle, :created,"
-                      + " :updated)")
-              .bind("name", repo.name())
-              .bind("source", repo.source())
-              .bind("created", micros(repo.createdAt()))
-              .bindMap(repoSettings(repo))
-              .execute();
-          return true;
-        });
+    // why: one statement that writes first; a SQLite transaction that reads and then writes can
+    // fail with SQLITE_BUSY at once when another writer committed in between.
+    return jdbi.withHandle(
+        handle ->
+            handle
+                    .createUpdate(
+                        "INSERT INTO repos (name, source, path, base_branch, max_concurrent, agent,"
+                            + " command, setup, provision_timeout_ms, run_timeout_ms,"
+                            + " idle_timeout_ms, created_micros, updated_micros) VALUES (:name,"
+                            + " :source, :path, :base, :max, :agent, :command, :setup, :provision,"
+                            + " :run, :idle, :created, :updated) ON CONFLICT (name) DO NOTHING")
+                    .bind("name", repo.name())
+                    .bind("source", repo.source())
+                    .bind("created", micros(repo.createdAt()))
+                    .bindMap(repoSettings(repo))
+                    .execute()
+                == 1);
   }
 
   @Override
@@ -116,22 +107,16 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public boolean deleteRepo(String name) {
-    return jdbi.inTransaction(
-        handle -> {
-          int unfinished =
-              handle
-                  .createQuery(
-                      "SELECT COUNT(*) FROM tasks WHERE repo = :name AND state IN ('queued',"
-                          + " 'provisioning', 'running')")
-                  .bind("name", name)
-                  .mapTo(Integer.class)
-                  .one();
-          if (unfinished > 0) {
-            return false;
-          }
-          handle.createUpdate("DELETE FROM repos WHERE name = :name").bind("name", name).execute();
-          return true;
-        });
+    return jdbi.withHandle(
+        handle ->
+            handle
+                    .createUpdate(
+                        "DELETE FROM repos WHERE name = :name AND NOT EXISTS (SELECT 1 FROM tasks"
+                            + " WHERE repo = :name AND state IN ('queued', 'provisioning',"
+                            + " 'running'))")
+                    .bind("name", name)
+                    .execute()
+                == 1);
   }
 
   @Override
