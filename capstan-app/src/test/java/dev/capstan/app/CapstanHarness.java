@@ -61,6 +61,11 @@ final class CapstanHarness implements AutoCloseable {
    */
   CapstanHarness(Path workDir) {
     this.workDir = workDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(this.workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + this.workDir, e);
+    }
     this.home = this.workDir.resolve("home");
     this.ports = ScenarioPorts.allocate();
     env.put("CAPSTAN_HOME", home.toString());
