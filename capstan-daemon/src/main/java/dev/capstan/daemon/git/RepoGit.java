@@ -39,6 +39,11 @@ public final class RepoGit {
     this.git = git;
   }
 
+  /** Where a repo registered by URL is cloned: {@code <home>/repos/<name>}. */
+  public static Path cloneTarget(Path home, String name) {
+    return home.resolve("repos").resolve(Names.requireValidName("repo", name));
+  }
+
   /** Whether {@code source} is a URL to clone rather than a local path. */
   public static boolean isUrl(String source) {
     return source != null && URL.matcher(source).matches();

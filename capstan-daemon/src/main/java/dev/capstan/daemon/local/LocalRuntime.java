@@ -71,7 +71,10 @@ public final class LocalRuntime implements TaskRuntime {
   private final ProcFs procFs;
   private final ThreadFactory threads;
   private final Map<Path, ReentrantLock> repoLocks = new ConcurrentHashMap<>();
-  private final Map<RunMarker, LocalProcessRun> liveRuns = new ConcurrentHashMap<>();
+  // why: counted, not a set: a marker is registered before its process starts and released after
+  // its run ended, so an orphan scan running meanwhile never takes a starting run for an orphan.
+  // Race: see LocalRuntimeTest#a_running_agent_of_this_daemon_is_not_an_orphan
+  private final Map<RunMarker, Integer> activeMarkers = new ConcurrentHashMap<>();
 
   /**
    * A runtime for the home in {@code settings}; creates {@code worktrees/} and {@code runs/} there.
@@ -170,20 +173,26 @@ public final class LocalRuntime implements TaskRuntime {
             Optional.of(request.task().prompt()),
             Optional.of(promptFile),
             launch.env());
-    LocalProcessRun run =
-        LocalProcessRun.start(
-            setsid,
-            launch.argv(),
-            workspace.path(),
-            env,
-            marker,
-            request.limits(),
-            request.sink(),
-            procFs,
-            settings.killGrace(),
-            threads);
-    liveRuns.put(marker, run);
-    run.whenDone().whenComplete((result, failure) -> liveRuns.remove(marker, run));
+    activate(marker);
+    LocalProcessRun run;
+    try {
+      run =
+          LocalProcessRun.start(
+              setsid,
+              launch.argv(),
+              workspace.path(),
+              env,
+              marker,
+              request.limits(),
+              request.sink(),
+              procFs,
+              settings.killGrace(),
+              threads);
+    } catch (RuntimeException e) {
+      release(marker);
+      throw e;
+    }
+    run.whenDone().whenComplete((result, failure) -> release(marker));
     log.info(
         "task={} attempt={} agent={} started pid={} in {}",
         marker.taskId(),
@@ -293,7 +302,8 @@ public final class LocalRuntime implements TaskRuntime {
   public List<OrphanProcess> findOrphans() {
     List<OrphanProcess> orphans = new ArrayList<>();
     for (ProcFs.Marked marked : procFs.markedProcesses()) {
-      if (marked.marker().homeHash().equals(homeHash) && !liveRuns.containsKey(marked.marker())) {
+      if (marked.marker().homeHash().equals(homeHash)
+          && !activeMarkers.containsKey(marked.marker())) {
         orphans.add(new OrphanProcess(marked.pid(), marked.marker(), marked.command()));
       }
     }
@@ -305,7 +315,8 @@ public final class LocalRuntime implements TaskRuntime {
     List<OrphanProcess> orphans = findOrphans();
     if (!orphans.isEmpty()) {
       new ProcessTree(procFs)
-          .killOrphans(orphans.stream().map(OrphanProcess::pid).toList(), settings.killGrace());
+          .killOrphans(
+              orphans.stream().map(OrphanProcess::pid).toList(), homeHash, settings.killGrace());
       for (OrphanProcess orphan : orphans) {
         log.warn(
             "killed orphan agent process pid={} of task={} attempt={} left by a previous daemon",
@@ -337,19 +348,25 @@ public final class LocalRuntime implements TaskRuntime {
             Optional.empty(),
             Optional.empty(),
             Map.of());
-    LocalProcessRun setup =
-        LocalProcessRun.start(
-            setsid,
-            List.of("/bin/sh", "-c", request.setupCommand().orElseThrow()),
-            workspace.path(),
-            env,
-            marker,
-            new RunLimits(left, left),
-            sink,
-            procFs,
-            settings.killGrace(),
-            threads);
-    liveRuns.put(marker, setup);
+    activate(marker);
+    LocalProcessRun setup;
+    try {
+      setup =
+          LocalProcessRun.start(
+              setsid,
+              List.of("/bin/sh", "-c", request.setupCommand().orElseThrow()),
+              workspace.path(),
+              env,
+              marker,
+              new RunLimits(left, left),
+              sink,
+              procFs,
+              settings.killGrace(),
+              threads);
+    } catch (RuntimeException e) {
+      release(marker);
+      throw e;
+    }
     Runnable unregister = cancellation.onCancel(setup::cancel);
     try {
       RunResult result = setup.await();
@@ -371,7 +388,7 @@ public final class LocalRuntime implements TaskRuntime {
       };
     } finally {
       unregister.run();
-      liveRuns.remove(marker, setup);
+      release(marker);
     }
   }
 
@@ -616,6 +633,14 @@ public final class LocalRuntime implements TaskRuntime {
       throw new RuntimeFailure("provisioning ran out of time", "raise the provisioning timeout");
     }
     return left.compareTo(settings.gitTimeout()) < 0 ? left : settings.gitTimeout();
+  }
+
+  private void activate(RunMarker marker) {
+    activeMarkers.merge(marker, 1, Integer::sum);
+  }
+
+  private void release(RunMarker marker) {
+    activeMarkers.computeIfPresent(marker, (key, count) -> count == 1 ? null : count - 1);
   }
 
   private ReentrantLock lockOf(Path commonDir) {

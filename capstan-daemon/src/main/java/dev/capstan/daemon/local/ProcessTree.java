@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ final class ProcessTree {
   private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
   private static final Duration KILL_COMMAND_TIMEOUT = Duration.ofSeconds(2);
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+
+  private static final OptionalLong OWN_GROUP =
+      ProcFs.system().processGroup(ProcessHandle.current().pid());
 
   private final ProcFs procFs;
 
@@ -58,22 +62,42 @@ final class ProcessTree {
     marker.ifPresent(m -> markedWith(m).forEach(ProcessHandle::destroyForcibly));
   }
 
-  /** SIGTERMs and then SIGKILLs the group of each orphan and the orphan itself. */
-  void killOrphans(List<Long> pids, Duration grace) {
+  /**
+   * SIGTERMs and then SIGKILLs each orphan, and its process group when every live member of that
+   * group carries a marker of {@code homeHash} (so a group shared with anything else, such as the
+   * daemon's own, is never signalled as a whole).
+   */
+  void killOrphans(List<Long> pids, String homeHash, Duration grace) {
     List<ProcessHandle> handles = new ArrayList<>();
     List<Long> groups = new ArrayList<>();
+    OptionalLong ownGroup = procFs.processGroup(ProcessHandle.current().pid());
     for (long pid : pids) {
       ProcessHandle.of(pid).ifPresent(handles::add);
-      procFs.processGroup(pid).ifPresent(groups::add);
+      OptionalLong group = procFs.processGroup(pid);
+      if (group.isPresent()
+          && group.getAsLong() > 1
+          && !group.equals(ownGroup)
+          && !groups.contains(group.getAsLong())
+          && onlyMarkedMembers(group.getAsLong(), homeHash)) {
+        groups.add(group.getAsLong());
+      }
     }
-    groups.stream().distinct().filter(g -> g > 1).forEach(g -> signalGroup(g, "TERM"));
+    groups.forEach(g -> signalGroup(g, "TERM"));
     handles.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + grace.toNanos();
     while (System.nanoTime() - deadline < 0 && handles.stream().anyMatch(ProcessHandle::isAlive)) {
       LockSupport.parkNanos(POLL_NANOS);
     }
-    groups.stream().distinct().filter(g -> g > 1).forEach(g -> signalGroup(g, "KILL"));
+    groups.forEach(g -> signalGroup(g, "KILL"));
     handles.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private boolean onlyMarkedMembers(long pgid, String homeHash) {
+    List<Long> members = procFs.groupMembers(pgid);
+    return !members.isEmpty()
+        && members.stream()
+            .allMatch(
+                pid -> procFs.marker(pid).map(m -> m.homeHash().equals(homeHash)).orElse(false));
   }
 
   private void signalAll(
@@ -114,6 +138,11 @@ final class ProcessTree {
   static void signalGroup(long pgid, String signal) {
     if (pgid <= 1) {
       throw new IllegalArgumentException("refusing to signal process group " + pgid);
+    }
+    // why: the daemon's own group holds the daemon (and, in tests, the build); never signal it.
+    if (OWN_GROUP.isPresent() && OWN_GROUP.getAsLong() == pgid) {
+      log.warn("refusing to signal the daemon's own process group {}", pgid);
+      return;
     }
     try {
       Process kill =
