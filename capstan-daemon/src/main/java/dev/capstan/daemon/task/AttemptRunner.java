@@ -69,6 +69,7 @@ final class AttemptRunner {
                         AttemptOutcome.FAILED,
                         "internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()));
               } finally {
+                supervised.ended.countDown();
                 supervision.remove(supervised);
                 MDC.clear();
                 attemptEnded.run();

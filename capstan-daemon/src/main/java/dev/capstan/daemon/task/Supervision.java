@@ -54,6 +54,7 @@ final class Supervision {
     final Cancellation cancellation = new Cancellation();
     final AtomicReference<AgentRun> run = new AtomicReference<>();
     final ReentrantLock lock = new ReentrantLock();
+    final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean stopped;
 
     Supervised(long taskId, int attempt) {

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,6 +62,8 @@ public final class TaskEngine {
   private static final Set<TaskState> UNFINISHED =
       EnumSet.of(TaskState.QUEUED, TaskState.PROVISIONING, TaskState.RUNNING);
   private static final Duration REQUEUE_LOG_INTERVAL = Duration.ofSeconds(30);
+  // why: a run is gone within 5 s of its kill; the rest is the attempt thread noticing.
+  private static final Duration ATTEMPT_STOP_DEADLINE = Duration.ofSeconds(8);
 
   private final TaskEngineDeps deps;
   private final TaskTransitions transitions;
@@ -123,21 +126,19 @@ public final class TaskEngine {
       }
     }
     for (Supervision.Supervised supervised : supervision.all()) {
-      stopAttempt(
-          supervised,
-          task ->
-              task.state().isActive()
-                  ? Optional.of(
-                      transitions.apply(
-                          task,
-                          TaskState.QUEUED,
-                          "shutdown",
-                          "the daemon stopped; attempt "
-                              + task.attempt()
-                              + " interrupted, the task runs again after the next start",
-                          AttemptEffect.End.of(AttemptOutcome.INTERRUPTED, "the daemon stopped"),
-                          Set.of()))
-                  : Optional.empty());
+      Optional<Task> task = deps.store().findTask(supervised.taskId);
+      if (task.isEmpty() || !task.get().state().isActive()) {
+        continue;
+      }
+      stopOrMove(
+          task.get(),
+          TaskState.QUEUED,
+          "shutdown",
+          "the daemon stopped; attempt "
+              + supervised.attempt
+              + " interrupted, the task runs again after the next start",
+          AttemptOutcome.INTERRUPTED,
+          Set.of());
     }
   }
 
@@ -472,9 +473,12 @@ public final class TaskEngine {
   }
 
   /**
-   * Moves a task, stopping its supervised attempt first when it has one: under the attempt's lock
-   * (so that the attempt cannot commit or finish in between), the state change ends the attempt
-   * with {@code outcome}; then its processes are killed.
+   * Moves a task, stopping its supervised attempt first when it has one: the attempt is marked
+   * stopped under its lock (so it can neither commit nor change the task any more), its processes
+   * are killed and awaited, and only then does the state change end the attempt with {@code
+   * outcome}. So a restarted or redone task never runs twice at once.
+   *
+   * @return the transition, or empty when the task can no longer make this move
    */
   private Optional<Transition> stopOrMove(
       Task task,
@@ -483,23 +487,14 @@ public final class TaskEngine {
       String message,
       AttemptOutcome outcome,
       Set<StateChange.Counter> counters) {
-    Optional<Supervision.Supervised> supervised = supervision.find(task.id());
-    if (supervised.isPresent() && supervised.get().attempt == task.attempt()) {
-      return stopAttempt(
-          supervised.get(),
-          current ->
-              Optional.of(
-                  transitions.apply(
-                      current,
-                      to,
-                      trigger,
-                      message,
-                      endIfActive(current, outcome, message),
-                      counters)));
+    supervision.find(task.id()).ifPresent(supervised -> stopAttempt(supervised));
+    Task current = find(task.id());
+    if (current.state() != task.state() || !current.state().canMoveTo(to)) {
+      return Optional.empty();
     }
     return Optional.of(
         transitions.apply(
-            task, to, trigger, message, endIfActive(task, outcome, message), counters));
+            current, to, trigger, message, endIfActive(current, outcome, message), counters));
   }
 
   private static AttemptEffect endIfActive(Task task, AttemptOutcome outcome, String reason) {
@@ -508,24 +503,37 @@ public final class TaskEngine {
         : new AttemptEffect.None();
   }
 
-  private Optional<Transition> stopAttempt(
-      Supervision.Supervised supervised,
-      java.util.function.Function<Task, Optional<Transition>> change) {
-    Optional<Transition> result;
+  /** Stops a supervised attempt that still runs its task's latest attempt, and waits for it. */
+  private void stopAttempt(Supervision.Supervised supervised) {
+    boolean marked = false;
     supervised.lock.lock();
     try {
-      Task current = find(supervised.taskId);
-      result = change.apply(current);
-      if (result.isPresent() && result.get().applied()) {
+      Optional<Task> current = deps.store().findTask(supervised.taskId);
+      if (current.isPresent()
+          && current.get().state().isActive()
+          && current.get().attempt() == supervised.attempt) {
         supervised.markStopped();
+        marked = true;
       }
     } finally {
       supervised.lock.unlock();
     }
-    if (supervised.stopped()) {
-      supervised.kill();
+    if (!marked) {
+      return;
     }
-    return result;
+    supervised.kill();
+    try {
+      if (!supervised.ended.await(ATTEMPT_STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "task={} attempt={} did not end within {} of being stopped; its processes were"
+                + " killed, moving on",
+            supervised.taskId,
+            supervised.attempt,
+            ATTEMPT_STOP_DEADLINE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- limits ----

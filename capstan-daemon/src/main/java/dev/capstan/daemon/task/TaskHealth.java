@@ -107,24 +107,7 @@ public final class TaskHealth {
    * interrupted} and re-queues its task, or fails it once its automatic retries are used up.
    */
   public void recover() {
-    for (var orphan : deps.runtime().killOrphans()) {
-      Optional<Task> task = deps.store().findTask(orphan.marker().taskId());
-      String repo = task.map(Task::repo).orElse("unknown");
-      record(
-          deps,
-          new HealthEvent(
-              0,
-              HealthKind.ORPHAN_CLEANED,
-              "local/" + repo,
-              repo,
-              Optional.of(orphan.marker().taskId()),
-              "killed agent process "
-                  + orphan.pid()
-                  + " of attempt "
-                  + orphan.marker().attempt()
-                  + " left by a daemon that stopped",
-              deps.clock().instant()));
-    }
+    killOrphans("left by a daemon that stopped");
     List<Task> left = deps.store().tasksIn(EnumSet.of(TaskState.PROVISIONING, TaskState.RUNNING));
     apply(
         Recovery.plan(
@@ -135,6 +118,7 @@ public final class TaskHealth {
 
   /** One pass of the health loop. */
   public void runOnce() {
+    killOrphans("that no run of this daemon owns");
     List<HealthDecision> decisions =
         engine.whileNotDispatching(
             () -> {
@@ -149,6 +133,30 @@ public final class TaskHealth {
       } catch (RuntimeException e) {
         log.warn("health finding could not be handled: {}", decision, e);
       }
+    }
+  }
+
+  private void killOrphans(String why) {
+    for (var orphan : deps.runtime().killOrphans()) {
+      Optional<Task> task = deps.store().findTask(orphan.marker().taskId());
+      String repo = task.map(Task::repo).orElse("unknown");
+      record(
+          deps,
+          new HealthEvent(
+              0,
+              HealthKind.ORPHAN_CLEANED,
+              "local/" + repo,
+              repo,
+              Optional.of(orphan.marker().taskId()),
+              "killed agent process "
+                  + orphan.pid()
+                  + " of task "
+                  + orphan.marker().taskId()
+                  + " attempt "
+                  + orphan.marker().attempt()
+                  + " "
+                  + why,
+              deps.clock().instant()));
     }
   }
 

@@ -301,6 +301,34 @@ class TaskEngineTest {
   }
 
   @Test
+  void a_graceful_stop_kills_running_agents_and_requeues_their_tasks_for_the_next_start()
+      throws Exception {
+    Path pidFile = dir.resolve("agent.pid");
+    tasks.repo("acme", "echo $$ > " + pidFile + "; sleep 300");
+    Task task = submit("acme", null);
+    awaitState(task.id(), TaskState.RUNNING);
+    await().atMost(WAIT).until(() -> Files.exists(pidFile) && Files.size(pidFile) > 0);
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+
+    tasks.engine.stop();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    Task stopped = tasks.engine.find(task.id());
+    assertThat(stopped.state()).isEqualTo(TaskState.QUEUED);
+    assertThat(stopped.autoRetries()).isZero();
+    assertThat(tasks.store.attempts(task.id()).getFirst().outcome())
+        .isEqualTo(AttemptOutcome.INTERRUPTED);
+    assertThat(tasks.store.history(task.id()).getLast().trigger()).isEqualTo("shutdown");
+
+    tasks.boot();
+
+    Task again = awaitState(task.id(), TaskState.RUNNING);
+    assertThat(again.attempt()).isEqualTo(2);
+  }
+
+  @Test
   void the_health_loop_requeues_a_task_whose_agent_has_no_supervisor() throws Exception {
     tasks.repo("acme", "sleep 300");
     tasks.engine.setGlobalLimit(1);
