@@ -160,6 +160,27 @@ class TaskRunScenarioIT {
     assertThat(GitRepos.status(repo)).isEmpty();
   }
 
+  @Test
+  void logs_follow_survives_a_daemon_crash_without_losing_or_repeating_text() {
+    fixture.repo("acme");
+    long id =
+        fixture.commandTask(
+            "acme", "for i in $(seq 1 30); do echo \"line $i\"; sleep 0.1; done", "count");
+    CapstanHarness.Running follow = capstan.launch("task", "logs", String.valueOf(id), "-f");
+    org.awaitility.Awaitility.await("follower printed some lines")
+        .atMost(RUN)
+        .until(() -> follow.stdout().contains("line 3\n"));
+
+    capstan.crash(capstan.manifest().pid());
+    CliResult followed = follow.awaitExit();
+    CliResult stored = capstan.run("task", "logs", String.valueOf(id));
+
+    followed.assertExit(0);
+    assertThat(followed.stderr()).contains("reconnecting");
+    assertThat(fixture.task(id).path("attempts").size()).isGreaterThanOrEqualTo(2);
+    assertThat(followed.stdout()).isEqualTo(stored.stdout()).endsWith("line 30\n");
+  }
+
   private static JsonNode parse(CliResult result) {
     try {
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.stdout());
