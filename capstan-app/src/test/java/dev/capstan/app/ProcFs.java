@@ -153,15 +153,6 @@ final class ProcFs {
     return pids;
   }
 
-  /** The task id in the run marker of {@code pid}, if it has one of {@code home}. */
-  static Optional<Long> markedTask(long pid, Path home) {
-    String marker = environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "");
-    String[] parts = marker.split("/");
-    return parts.length == 3 && parts[0].equals(homeHash(home))
-        ? Optional.of(Long.parseLong(parts[1]))
-        : Optional.empty();
-  }
-
   /** The command name ({@code comm}) of {@code pid}, empty when it is gone. */
   static String comm(long pid) {
     try {
