@@ -61,6 +61,11 @@ final class CapstanHarness implements AutoCloseable {
    */
   CapstanHarness(Path workDir) {
     this.workDir = workDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(this.workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + this.workDir, e);
+    }
     this.home = this.workDir.resolve("home");
     this.ports = ScenarioPorts.allocate();
     env.put("CAPSTAN_HOME", home.toString());
@@ -96,6 +101,54 @@ final class CapstanHarness implements AutoCloseable {
   /** Runs {@code capstan args...} with extra environment variables and waits for it to exit. */
   CliResult run(Map<String, String> extraEnv, String... args) {
     return start(extraEnv, args).awaitExit();
+  }
+
+  /** Runs {@code capstan args...} with {@code input} on its standard input. */
+  CliResult runWithInput(byte[] input, String... args) {
+    Path in = workDir.resolve("stdin-" + runs.get() + "-" + input.length);
+    try {
+      Files.write(in, input);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + in, e);
+    }
+    return start(Map.of(), in, args).awaitExit();
+  }
+
+  /** Runs {@code capstan args... --json}, expects exit 0 and returns the printed JSON. */
+  JsonNode json(String... args) {
+    List<String> withJson = new ArrayList<>(List.of(args));
+    withJson.add("--json");
+    CliResult result = run(withJson.toArray(String[]::new)).assertExit(0);
+    try {
+      return JSON.readTree(result.stdout());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + result, e);
+    }
+  }
+
+  /** Calls the daemon's API directly with the home's token; the answer's JSON (or null). */
+  JsonNode api(String method, String path, String jsonBody) {
+    try (DaemonHttp http = http()) {
+      DaemonHttp.Reply reply =
+          http.authorized(
+              method,
+              path,
+              token(),
+              jsonBody == null
+                  ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                  : java.net.http.HttpRequest.BodyPublishers.ofString(jsonBody));
+      if (reply.status() >= 300) {
+        throw new AssertionError(method + " " + path + " answered " + reply);
+      }
+      return reply.body().isBlank() ? null : JSON.readTree(reply.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Agent and setup processes this home's daemons started, as their run marker names them. */
+  List<Long> agentProcesses() {
+    return ProcFs.markedProcessesOf(home);
   }
 
   /**
@@ -290,9 +343,14 @@ final class CapstanHarness implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    // why: a killed daemon leaves its agents (own process groups) running; they carry this
+    // home's run marker and nothing else does.
+    for (long pid : agentProcesses()) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
     await("scenario processes of " + home + " gone")
         .atMost(PATIENCE)
-        .until(() -> daemonProcesses().isEmpty());
+        .until(() -> daemonProcesses().isEmpty() && agentProcesses().isEmpty());
   }
 
   private Optional<Long> lockFilePid() {
@@ -308,6 +366,10 @@ final class CapstanHarness implements AutoCloseable {
   }
 
   private Running start(Map<String, String> extraEnv, String... args) {
+    return start(extraEnv, Path.of("/dev/null"), args);
+  }
+
+  private Running start(Map<String, String> extraEnv, Path stdin, String... args) {
     int index = runs.incrementAndGet();
     Path out = workDir.resolve("run-" + index + ".out");
     Path err = workDir.resolve("run-" + index + ".err");
@@ -322,7 +384,7 @@ final class CapstanHarness implements AutoCloseable {
             .directory(workDir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
     // why: a developer's own CAPSTAN_* settings must not leak into a scenario.
     builder.environment().keySet().removeIf(name -> name.startsWith("CAPSTAN_"));
     builder.environment().putAll(env);

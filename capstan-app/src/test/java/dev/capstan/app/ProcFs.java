@@ -123,6 +123,57 @@ final class ProcFs {
     return pids;
   }
 
+  /**
+   * Every live process carrying the run marker ({@code CAPSTAN_RUN_MARKER=<hash>/<task>/<attempt>})
+   * of {@code home}: agents, setup commands and everything they started. The hash is the first 16
+   * hex digits of the SHA-256 of the home's absolute path.
+   */
+  static List<Long> markedProcessesOf(Path home) {
+    return markedProcessesOf(home, task -> true);
+  }
+
+  /** Like {@link #markedProcessesOf(Path)}, for the tasks {@code wanted} accepts. */
+  static List<Long> markedProcessesOf(Path home, java.util.function.LongPredicate wanted) {
+    String prefix = homeHash(home) + "/";
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+      for (Path entry : entries) {
+        long pid = Long.parseLong(entry.getFileName().toString());
+        String marker = environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "");
+        if (marker.startsWith(prefix) && isLive(pid)) {
+          String[] parts = marker.split("/");
+          if (parts.length == 3 && wanted.test(Long.parseLong(parts[1]))) {
+            pids.add(pid);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + PROC, e);
+    }
+    return pids;
+  }
+
+  /** The command name ({@code comm}) of {@code pid}, empty when it is gone. */
+  static String comm(long pid) {
+    try {
+      return Files.readString(PROC.resolve(Long.toString(pid)).resolve("comm")).strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String homeHash(Path home) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  home.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static Optional<Character> state(long pid) {
     try {
       String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));

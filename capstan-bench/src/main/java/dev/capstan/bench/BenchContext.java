@@ -11,9 +11,16 @@ import java.util.Objects;
  * @param root the repository root (holds the {@code capstan} launcher)
  * @param runs samples per figure
  * @param java the java binary for runs that bypass the launcher
+ * @param tasks how many tasks the task suite queues per run
  */
-public record BenchContext(Path root, int runs, String java) {
+public record BenchContext(Path root, int runs, String java, int tasks) {
+  /** The task suite's default size. */
+  public static final int DEFAULT_TASKS = 1_000;
+
   public BenchContext {
+    if (tasks < 1) {
+      throw new IllegalArgumentException("tasks must be >= 1, was " + tasks);
+    }
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(java, "java");
     if (runs < 1) {

@@ -12,12 +12,17 @@ import java.util.Map;
  * Runs the benchmark suites against the packaged jar, prints a table and writes {@code
  * BENCHMARKS.md}.
  *
- * <p>Usage: {@code ./bench [--runs N] [--root DIR] [--out FILE] [--only TITLE]}.
+ * <p>Usage: {@code ./bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]}; {@code
+ * --tasks} sizes the task suite (default 1,000).
  */
 public final class BenchMain {
   /** Every suite, in report order. Later features add theirs here. */
   static final List<Benchmark> SUITES =
-      List.of(new DaemonLifecycleBench(), new EventIngestBench(), new EventFanoutBench());
+      List.of(
+          new DaemonLifecycleBench(),
+          new EventIngestBench(),
+          new EventFanoutBench(),
+          new TaskThroughputBench());
 
   private BenchMain() {}
 
@@ -26,14 +31,17 @@ public final class BenchMain {
     int runs = 10;
     Path out = null;
     String only = null;
+    int tasks = BenchContext.DEFAULT_TASKS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--root" -> root = Path.of(args[++i]).toAbsolutePath();
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = args[++i];
+        case "--tasks" -> tasks = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("usage: bench [--runs N] [--root DIR] [--out FILE] [--only TITLE]");
+          System.err.println(
+              "usage: bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]");
           System.exit(2);
         }
       }
@@ -43,7 +51,7 @@ public final class BenchMain {
             .info()
             .command()
             .orElse(System.getProperty("java.home") + "/bin/java");
-    BenchContext context = new BenchContext(root, runs, java);
+    BenchContext context = new BenchContext(root, runs, java, tasks);
     Map<String, List<Figure>> results = new LinkedHashMap<>();
     for (Benchmark suite : SUITES) {
       if (only != null && !suite.title().equalsIgnoreCase(only)) {

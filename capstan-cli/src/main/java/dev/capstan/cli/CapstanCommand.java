@@ -30,7 +30,10 @@ import picocli.CommandLine.Spec;
       "4:the daemon is alive but not answering, or a remote daemon is unreachable",
       "5:another daemon already owns this home",
       "6:no free port in the preferred port and the fallback range",
-      "7:the daemon rejected the token"
+      "7:the daemon rejected the token",
+      "8:no such repo, task or other object",
+      "9:a followed task failed (task logs -f)",
+      "10:a followed task was cancelled (task logs -f)"
     })
 public final class CapstanCommand implements Runnable {
   private final CliContext context;

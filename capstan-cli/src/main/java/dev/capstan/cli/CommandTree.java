@@ -1,15 +1,21 @@
 package dev.capstan.cli;
 
+import dev.capstan.cli.cluster.ClusterCommand;
 import dev.capstan.cli.config.ConfigCommand;
 import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
 import dev.capstan.cli.events.EventsCommand;
+import dev.capstan.cli.gc.GcCommand;
+import dev.capstan.cli.limits.LimitsCommand;
 import dev.capstan.cli.llm.LlmCommand;
+import dev.capstan.cli.repo.RepoCommand;
 import dev.capstan.cli.session.ApprovalsCommand;
 import dev.capstan.cli.session.ChatCommand;
 import dev.capstan.cli.session.SendCommand;
 import dev.capstan.cli.session.SessionCommand;
+import dev.capstan.cli.task.TaskCommand;
+import dev.capstan.cli.task.TaskLogsCommand;
 import dev.capstan.cli.token.TokenCommand;
 import dev.capstan.cli.tools.ToolsCommand;
 import java.util.List;
@@ -27,48 +33,71 @@ import picocli.CommandLine.Command;
  */
 final class CommandTree {
   private static final Map<Class<?>, List<Class<?>>> CHILDREN =
-      Map.of(
-          CapstanCommand.class,
-          List.of(
+      Map.ofEntries(
+          Map.entry(
+              CapstanCommand.class,
+              List.of(
+                  DaemonCommand.class,
+                  RepoCommand.class,
+                  TaskCommand.class,
+                  LimitsCommand.class,
+                  ClusterCommand.class,
+                  GcCommand.class,
+                  SessionCommand.class,
+                  ChatCommand.class,
+                  ApprovalsCommand.class,
+                  ApprovalsCommand.Approve.class,
+                  ApprovalsCommand.Deny.class,
+                  LlmCommand.class,
+                  ToolsCommand.class,
+                  EventsCommand.class,
+                  TokenCommand.class,
+                  ConfigCommand.class)),
+          Map.entry(
               DaemonCommand.class,
-              EventsCommand.class,
-              TokenCommand.class,
-              ConfigCommand.class,
+              List.of(
+                  DaemonCommand.Run.class,
+                  DaemonCommand.Start.class,
+                  DaemonCommand.Stop.class,
+                  DaemonCommand.Status.class,
+                  DaemonCommand.Restart.class,
+                  DaemonLogsCommand.class,
+                  DaemonResetCommand.class)),
+          Map.entry(
+              RepoCommand.class,
+              List.of(
+                  RepoCommand.Add.class,
+                  RepoCommand.ListRepos.class,
+                  RepoCommand.Show.class,
+                  RepoCommand.Set.class,
+                  RepoCommand.Remove.class)),
+          Map.entry(
+              TaskCommand.class,
+              List.of(
+                  TaskCommand.Add.class,
+                  TaskCommand.ListTasks.class,
+                  TaskCommand.Show.class,
+                  TaskLogsCommand.class,
+                  TaskCommand.Cancel.class,
+                  TaskCommand.Retry.class,
+                  TaskCommand.Restart.class,
+                  TaskCommand.Redo.class)),
+          Map.entry(LimitsCommand.class, List.of(LimitsCommand.Set.class)),
+          Map.entry(
               SessionCommand.class,
-              ChatCommand.class,
-              ApprovalsCommand.class,
-              ApprovalsCommand.Approve.class,
-              ApprovalsCommand.Deny.class,
-              LlmCommand.class,
-              ToolsCommand.class),
-          SessionCommand.class,
-          List.of(
-              SessionCommand.New.class,
-              SessionCommand.ListSessions.class,
-              SessionCommand.Show.class,
-              SessionCommand.Rename.class,
-              SessionCommand.Remove.class,
-              SendCommand.class,
-              SessionCommand.Cancel.class),
-          ApprovalsCommand.class,
-          List.of(ApprovalsCommand.ListApprovals.class),
-          DaemonCommand.class,
-          List.of(
-              DaemonCommand.Run.class,
-              DaemonCommand.Start.class,
-              DaemonCommand.Stop.class,
-              DaemonCommand.Status.class,
-              DaemonCommand.Restart.class,
-              DaemonLogsCommand.class,
-              DaemonResetCommand.class),
-          TokenCommand.class,
-          List.of(TokenCommand.Rotate.class),
-          ConfigCommand.class,
-          List.of(ConfigCommand.Show.class),
-          LlmCommand.class,
-          List.of(LlmCommand.Status.class),
-          ToolsCommand.class,
-          List.of(ToolsCommand.ListTools.class));
+              List.of(
+                  SessionCommand.New.class,
+                  SessionCommand.ListSessions.class,
+                  SessionCommand.Show.class,
+                  SessionCommand.Rename.class,
+                  SessionCommand.Remove.class,
+                  SendCommand.class,
+                  SessionCommand.Cancel.class)),
+          Map.entry(ApprovalsCommand.class, List.of(ApprovalsCommand.ListApprovals.class)),
+          Map.entry(TokenCommand.class, List.of(TokenCommand.Rotate.class)),
+          Map.entry(ConfigCommand.class, List.of(ConfigCommand.Show.class)),
+          Map.entry(LlmCommand.class, List.of(LlmCommand.Status.class)),
+          Map.entry(ToolsCommand.class, List.of(ToolsCommand.ListTools.class)));
 
   private CommandTree() {}
 

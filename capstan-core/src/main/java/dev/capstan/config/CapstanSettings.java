@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param log the structured log
  * @param client how the CLI talks to the daemon
  * @param events retention of the event log
+ * @param tasks limits, timeouts, retries and commits of tasks
  * @param llm the OpenAI-compatible LLM server
  * @param tools tool policies and limits
  * @param approvals how long permission requests wait, and what happens then
@@ -33,6 +34,7 @@ public record CapstanSettings(
     LogSettings log,
     ClientSettings client,
     EventSettings events,
+    TaskSettings tasks,
     LlmSettings llm,
     ToolSettings tools,
     ApprovalSettings approvals) {
@@ -140,6 +142,103 @@ public record CapstanSettings(
           "256MiB",
           ValueParsers::size,
           "beyond this much output per stream, the oldest output chunks are deleted");
+
+  public static final Setting<Integer> MAX_CONCURRENT =
+      new Setting<>(
+          "tasks.maxConcurrent",
+          "CAPSTAN_MAX_CONCURRENT",
+          Optional.empty(),
+          "5",
+          ValueParsers::positiveInt,
+          "tasks provisioning or running at once, over all repos (PUT /api/limits overrides it)");
+  public static final Setting<Integer> REPO_MAX_CONCURRENT =
+      new Setting<>(
+          "tasks.repoMaxConcurrent",
+          "CAPSTAN_REPO_MAX_CONCURRENT",
+          Optional.empty(),
+          "2",
+          ValueParsers::positiveInt,
+          "default per-repo limit of tasks provisioning or running at once");
+  public static final Setting<Duration> PROVISION_TIMEOUT =
+      new Setting<>(
+          "tasks.provisionTimeout",
+          "CAPSTAN_PROVISION_TIMEOUT",
+          Optional.empty(),
+          "10m",
+          ValueParsers::duration,
+          "longest a task may spend provisioning (worktree + setup command)");
+  public static final Setting<Duration> RUN_TIMEOUT =
+      new Setting<>(
+          "tasks.runTimeout",
+          "CAPSTAN_RUN_TIMEOUT",
+          Optional.empty(),
+          "2h",
+          ValueParsers::duration,
+          "longest an agent may run");
+  public static final Setting<Duration> IDLE_TIMEOUT =
+      new Setting<>(
+          "tasks.idleTimeout",
+          "CAPSTAN_IDLE_TIMEOUT",
+          Optional.empty(),
+          "30m",
+          ValueParsers::duration,
+          "longest an agent may go without output");
+  public static final Setting<Integer> AUTO_RETRY_LIMIT =
+      new Setting<>(
+          "tasks.autoRetryLimit",
+          "CAPSTAN_TASK_AUTO_RETRY_LIMIT",
+          Optional.empty(),
+          "3",
+          ValueParsers::nonNegativeInt,
+          "automatic re-queues of an interrupted task before it fails");
+  public static final Setting<Integer> RETRY_LIMIT =
+      new Setting<>(
+          "tasks.retryLimit",
+          "CAPSTAN_TASK_RETRY_LIMIT",
+          Optional.empty(),
+          "5",
+          ValueParsers::nonNegativeInt,
+          "retries, restarts and redos a person may ask for per task");
+  public static final Setting<Duration> HEALTH_INTERVAL =
+      new Setting<>(
+          "tasks.healthInterval",
+          "CAPSTAN_TASK_HEALTH_INTERVAL",
+          Optional.empty(),
+          "60s",
+          ValueParsers::duration,
+          "how often the health loop looks for dead agents, orphan worktrees and stuck tasks");
+  public static final Setting<Duration> WORKTREE_RETENTION =
+      new Setting<>(
+          "tasks.worktreeRetention",
+          "CAPSTAN_WORKTREE_RETENTION",
+          Optional.empty(),
+          "7d",
+          ValueParsers::duration,
+          "worktrees of finished tasks older than this are removed by gc (branches are kept)");
+  public static final Setting<String> COMMIT_AUTHOR_NAME =
+      new Setting<>(
+          "tasks.commitAuthorName",
+          "CAPSTAN_COMMIT_AUTHOR_NAME",
+          Optional.empty(),
+          "Capstan",
+          ValueParsers::line,
+          "author and committer name of the commits Capstan makes");
+  public static final Setting<String> COMMIT_AUTHOR_EMAIL =
+      new Setting<>(
+          "tasks.commitAuthorEmail",
+          "CAPSTAN_COMMIT_AUTHOR_EMAIL",
+          Optional.empty(),
+          "capstan@localhost",
+          ValueParsers::line,
+          "author and committer email of the commits Capstan makes");
+  public static final Setting<String> COMMIT_MESSAGE =
+      new Setting<>(
+          "tasks.commitMessage",
+          "CAPSTAN_COMMIT_MESSAGE",
+          Optional.empty(),
+          "capstan: task {id} attempt {attempt}: {title}",
+          ValueParsers::line,
+          "commit message; {id}, {attempt}, {title} and {repo} are replaced");
 
   /** The LLM server's base URL when nothing configures it (LM Studio's default). */
   public static final String DEFAULT_LLM_URL = "http://localhost:1234/v1";
@@ -278,6 +377,18 @@ public record CapstanSettings(
           PROBE_TIMEOUT,
           OUTPUT_RETENTION,
           OUTPUT_MAX_BYTES,
+          MAX_CONCURRENT,
+          REPO_MAX_CONCURRENT,
+          PROVISION_TIMEOUT,
+          RUN_TIMEOUT,
+          IDLE_TIMEOUT,
+          AUTO_RETRY_LIMIT,
+          RETRY_LIMIT,
+          HEALTH_INTERVAL,
+          WORKTREE_RETENTION,
+          COMMIT_AUTHOR_NAME,
+          COMMIT_AUTHOR_EMAIL,
+          COMMIT_MESSAGE,
           LLM_URL,
           LLM_MODEL,
           LLM_CONNECT_TIMEOUT,
@@ -330,9 +441,74 @@ public record CapstanSettings(
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(tasks, "tasks");
     Objects.requireNonNull(llm, "llm");
     Objects.requireNonNull(tools, "tools");
     Objects.requireNonNull(approvals, "approvals");
+  }
+
+  /**
+   * Tasks: limits, timeouts, retries, health loop, worktree retention and commits.
+   *
+   * @param maxConcurrent global limit of provisioning + running tasks (a limit set with PUT
+   *     /api/limits overrides it)
+   * @param repoMaxConcurrent default per-repo limit
+   * @param provisionTimeout default provisioning deadline
+   * @param runTimeout default run deadline
+   * @param idleTimeout default no-output deadline
+   * @param autoRetryLimit automatic re-queues of an interrupted task before it fails
+   * @param retryLimit retries, restarts and redos a person may ask for per task
+   * @param healthInterval period of the health loop
+   * @param worktreeRetention age after which gc removes worktrees of finished tasks
+   * @param commitAuthorName author of Capstan's commits
+   * @param commitAuthorEmail author email of Capstan's commits
+   * @param commitMessage message template: {id}, {attempt}, {title}, {repo}
+   */
+  public record TaskSettings(
+      int maxConcurrent,
+      int repoMaxConcurrent,
+      Duration provisionTimeout,
+      Duration runTimeout,
+      Duration idleTimeout,
+      int autoRetryLimit,
+      int retryLimit,
+      Duration healthInterval,
+      Duration worktreeRetention,
+      String commitAuthorName,
+      String commitAuthorEmail,
+      String commitMessage) {
+    /** The defaults, as a user would get them without any configuration. */
+    public static final TaskSettings DEFAULTS =
+        new TaskSettings(
+            5,
+            2,
+            Duration.ofMinutes(10),
+            Duration.ofHours(2),
+            Duration.ofMinutes(30),
+            3,
+            5,
+            Duration.ofSeconds(60),
+            Duration.ofDays(7),
+            "Capstan",
+            "capstan@localhost",
+            "capstan: task {id} attempt {attempt}: {title}");
+
+    public TaskSettings {
+      if (maxConcurrent < 1 || repoMaxConcurrent < 1) {
+        throw new IllegalArgumentException("concurrency limits must be >= 1");
+      }
+      if (autoRetryLimit < 0 || retryLimit < 0) {
+        throw new IllegalArgumentException("retry limits must be >= 0");
+      }
+      Objects.requireNonNull(provisionTimeout, "provisionTimeout");
+      Objects.requireNonNull(runTimeout, "runTimeout");
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(healthInterval, "healthInterval");
+      Objects.requireNonNull(worktreeRetention, "worktreeRetention");
+      Objects.requireNonNull(commitAuthorName, "commitAuthorName");
+      Objects.requireNonNull(commitAuthorEmail, "commitAuthorEmail");
+      Objects.requireNonNull(commitMessage, "commitMessage");
+    }
   }
 
   /**

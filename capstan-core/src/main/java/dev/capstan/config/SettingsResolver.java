@@ -110,6 +110,19 @@ public final class SettingsResolver {
         new CapstanSettings.EventSettings(
             get(typed, CapstanSettings.OUTPUT_RETENTION),
             get(typed, CapstanSettings.OUTPUT_MAX_BYTES)),
+        new CapstanSettings.TaskSettings(
+            get(typed, CapstanSettings.MAX_CONCURRENT),
+            get(typed, CapstanSettings.REPO_MAX_CONCURRENT),
+            get(typed, CapstanSettings.PROVISION_TIMEOUT),
+            get(typed, CapstanSettings.RUN_TIMEOUT),
+            get(typed, CapstanSettings.IDLE_TIMEOUT),
+            get(typed, CapstanSettings.AUTO_RETRY_LIMIT),
+            get(typed, CapstanSettings.RETRY_LIMIT),
+            get(typed, CapstanSettings.HEALTH_INTERVAL),
+            get(typed, CapstanSettings.WORKTREE_RETENTION),
+            get(typed, CapstanSettings.COMMIT_AUTHOR_NAME),
+            get(typed, CapstanSettings.COMMIT_AUTHOR_EMAIL),
+            get(typed, CapstanSettings.COMMIT_MESSAGE)),
         new CapstanSettings.LlmSettings(
             get(typed, CapstanSettings.LLM_URL),
             Optional.of(SettingsResolver.<String>get(typed, CapstanSettings.LLM_MODEL)),

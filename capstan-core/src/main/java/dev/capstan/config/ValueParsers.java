@@ -37,6 +37,23 @@ public final class ValueParsers {
     return value;
   }
 
+  /** A whole number >= 0. */
+  public static int nonNegativeInt(String text) {
+    int value = integer(text);
+    if (value < 0) {
+      throw new IllegalArgumentException("must be at least 0");
+    }
+    return value;
+  }
+
+  /** One non-blank line of text. */
+  public static String line(String text) {
+    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("expected one non-blank line of text");
+    }
+    return text;
+  }
+
   /** A duration, or {@code none} (or {@code 0}) for no limit. */
   public static java.util.Optional<Duration> optionalDuration(String text) {
     String trimmed = text.trim().toLowerCase(java.util.Locale.ROOT);
@@ -121,15 +138,6 @@ public final class ValueParsers {
       throw new IllegalArgumentException("expected one of TRACE, DEBUG, INFO, WARN, ERROR");
     }
     return upper;
-  }
-
-  /** A whole number >= 0. */
-  public static int nonNegativeInt(String text) {
-    int value = integer(text);
-    if (value < 0) {
-      throw new IllegalArgumentException("must be at least 0");
-    }
-    return value;
   }
 
   /**

@@ -40,7 +40,18 @@ public enum ErrorCode {
   /** A workspace directory does not exist, is not a directory or cannot be used. */
   WORKSPACE_INVALID(400),
   /** A decision for an approval that is no longer pending: the first decision wins. */
-  ALREADY_RESOLVED(409);
+  ALREADY_RESOLVED(409),
+  INVALID_NAME(400),
+  NOT_A_GIT_REPO(400),
+  BRANCH_NOT_FOUND(400),
+  CLONE_FAILED(400),
+  UNKNOWN_AGENT(400),
+  RUNTIME_FAILED(500),
+  REPO_EXISTS(409),
+  REPO_BUSY(409),
+  PROMPT_TOO_LARGE(400),
+  INVALID_TRANSITION(409),
+  RETRY_LIMIT(409);
 
   private final int httpStatus;
 

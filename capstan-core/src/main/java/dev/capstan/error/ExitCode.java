@@ -21,7 +21,13 @@ public enum ExitCode {
   /** The preferred port and the whole fallback range are taken. */
   NO_FREE_PORT(6),
   /** The daemon rejected the token. */
-  UNAUTHORIZED(7);
+  UNAUTHORIZED(7),
+  /** The named repo, task or other object does not exist. */
+  NOT_FOUND(8),
+  /** A followed task ended failed (or needs attention). */
+  TASK_FAILED(9),
+  /** A followed task ended cancelled. */
+  TASK_CANCELLED(10);
 
   private final int code;
 

@@ -25,7 +25,12 @@ public enum EventType {
       "permission.resolved", EventKind.APPROVAL, EventData.PermissionResolved.class),
   TURN_COMPLETED("turn.completed", EventKind.STATE, EventData.TurnCompleted.class),
   TURN_ERROR("turn.error", EventKind.STATE, EventData.TurnFailed.class),
-  LLM_STATUS("llm.status", EventKind.HEALTH, EventData.LlmStatusChanged.class);
+  LLM_STATUS("llm.status", EventKind.HEALTH, EventData.LlmStatusChanged.class),
+  TASK_STATE("task.state", EventKind.STATE, EventData.TaskStateChanged.class),
+  TASK_PENDING("task.pending", EventKind.STATE, EventData.TaskPending.class),
+  ATTEMPT_STARTED("attempt.started", EventKind.STATE, EventData.AttemptStarted.class),
+  ATTEMPT_FINISHED("attempt.finished", EventKind.STATE, EventData.AttemptFinished.class),
+  WORKER_HEALTH("worker.health", EventKind.HEALTH, EventData.WorkerHealth.class);
 
   private static final Map<String, EventType> BY_WIRE_NAME =
       Arrays.stream(values())

@@ -34,6 +34,18 @@ class SettingsResolverTest {
           Map.entry("client.probeTimeout", List.of("100ms", "200ms", "300ms")),
           Map.entry("events.outputRetention", List.of("1d", "2d", "36h")),
           Map.entry("events.outputMaxBytesPerStream", List.of("1MiB", "2MiB", "3MiB")),
+          Map.entry("tasks.maxConcurrent", List.of("1", "2", "3")),
+          Map.entry("tasks.repoMaxConcurrent", List.of("4", "5", "6")),
+          Map.entry("tasks.provisionTimeout", List.of("1m", "2m", "3m")),
+          Map.entry("tasks.runTimeout", List.of("1h", "2h", "3h")),
+          Map.entry("tasks.idleTimeout", List.of("4m", "5m", "6m")),
+          Map.entry("tasks.autoRetryLimit", List.of("0", "1", "2")),
+          Map.entry("tasks.retryLimit", List.of("7", "8", "9")),
+          Map.entry("tasks.healthInterval", List.of("10s", "20s", "30s")),
+          Map.entry("tasks.worktreeRetention", List.of("1d", "2d", "3d")),
+          Map.entry("tasks.commitAuthorName", List.of("A", "B", "C")),
+          Map.entry("tasks.commitAuthorEmail", List.of("a@x", "b@x", "c@x")),
+          Map.entry("tasks.commitMessage", List.of("m1 {id}", "m2 {id}", "m3 {id}")),
           Map.entry(
               "llm.url",
               List.of("http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1", "https://llm.example/v1")),
@@ -51,6 +63,10 @@ class SettingsResolverTest {
           Map.entry("approvals.timeoutAction", List.of("deny", "cancel", "DENY")));
 
   private static final Map<String, List<String>> SAMPLES = samples();
+
+  /** Settings whose value is any one line of text. */
+  private static final java.util.Set<String> FREE_TEXT =
+      java.util.Set.of("tasks.commitAuthorName", "tasks.commitAuthorEmail", "tasks.commitMessage");
 
   private static Map<String, List<String>> samples() {
     Map<String, List<String>> samples = new java.util.HashMap<>(BASIC_SAMPLES);
@@ -88,6 +104,7 @@ class SettingsResolverTest {
     assertThat(settings.log().maxFileBytes()).isEqualTo(10L << 20);
     assertThat(settings.log().maxFiles()).isEqualTo(5);
     assertThat(settings.client().probeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(settings.tasks()).isEqualTo(CapstanSettings.TaskSettings.DEFAULTS);
     assertThat(resolved.values())
         .extracting(ResolvedSettings.Value::source)
         .containsOnly(Source.DEFAULT);
@@ -327,7 +344,9 @@ class SettingsResolverTest {
   @ParameterizedTest
   @MethodSource("everySetting")
   void every_setting_rejects_garbage_naming_its_key(Setting<?> setting) {
-    Map<String, String> env = Map.of(setting.env(), "not a value \u0000");
+    // why: free-text settings (commit author, message) accept any line, so their garbage is blank.
+    String garbage = FREE_TEXT.contains(setting.key()) ? "\u0000\t " : "not a value \u0000";
+    Map<String, String> env = Map.of(setting.env(), garbage);
 
     assertThatThrownBy(() -> SettingsResolver.resolve(Map.of(), env, missingFile()))
         .isInstanceOfSatisfying(

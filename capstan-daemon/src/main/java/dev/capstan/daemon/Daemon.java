@@ -1,5 +1,6 @@
 package dev.capstan.daemon;
 
+import dev.capstan.agent.AgentRegistry;
 import dev.capstan.approval.ApprovalStore;
 import dev.capstan.approval.Approvals;
 import dev.capstan.auth.AuthToken;
@@ -7,11 +8,21 @@ import dev.capstan.auth.TokenFile;
 import dev.capstan.config.CapstanSettings;
 import dev.capstan.config.ConfigInvalid;
 import dev.capstan.config.ResolvedSettings;
+import dev.capstan.daemon.git.Git;
+import dev.capstan.daemon.git.RepoGit;
 import dev.capstan.daemon.http.BearerAuth;
 import dev.capstan.daemon.http.HttpApi;
 import dev.capstan.daemon.http.RouteInfo;
+import dev.capstan.daemon.local.LocalRuntime;
+import dev.capstan.daemon.local.LocalRuntimeSettings;
 import dev.capstan.daemon.log.DaemonLogging;
 import dev.capstan.daemon.metrics.DaemonMetrics;
+import dev.capstan.daemon.task.RepoService;
+import dev.capstan.daemon.task.TaskApi;
+import dev.capstan.daemon.task.TaskEngine;
+import dev.capstan.daemon.task.TaskEngineDeps;
+import dev.capstan.daemon.task.TaskGc;
+import dev.capstan.daemon.task.TaskHealth;
 import dev.capstan.error.ExitCode;
 import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
@@ -37,6 +48,7 @@ import dev.capstan.store.jdbc.Database;
 import dev.capstan.store.jdbc.JdbcApprovalStore;
 import dev.capstan.store.jdbc.JdbcEventStore;
 import dev.capstan.store.jdbc.JdbcSessionStore;
+import dev.capstan.store.jdbc.JdbcTaskStore;
 import dev.capstan.time.Stopwatch;
 import dev.capstan.tool.ToolLimits;
 import dev.capstan.tool.ToolPolicy;
@@ -55,6 +67,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -92,6 +105,7 @@ public final class Daemon {
   private volatile Runnable closeStreams = () -> {};
   private volatile Database database;
   private volatile EventLog events;
+  private volatile TaskEngine tasks;
   private volatile Thread eventWriter;
   private volatile TurnRunner turns;
   private volatile OpenAiCompatibleClient llm;
@@ -193,6 +207,7 @@ public final class Daemon {
                 log.info("event retention deleted={}", deleted);
               }
             }));
+    TaskApi taskApi = startTasks();
     OpenAiCompatibleClient llmClient =
         new OpenAiCompatibleClient(
             settings.llm(),
@@ -238,6 +253,7 @@ public final class Daemon {
                 events,
                 metrics,
                 options.clock(),
+                Optional.of(taskApi),
                 llmMonitor::check,
                 () -> tools.describe(settings.tools().policies(), Map.of()),
                 sessionParts.sessions(),
@@ -351,6 +367,38 @@ public final class Daemon {
         approvals);
   }
 
+  private TaskApi startTasks() {
+    CapstanSettings.TaskSettings taskSettings = settings.tasks();
+    Map<String, String> environment = System.getenv();
+    Git git = Git.withEnvironment(environment);
+    LocalRuntime runtime =
+        new LocalRuntime(
+            LocalRuntimeSettings.of(home.root(), environment),
+            git,
+            Thread.ofVirtual().name("runtime-", 0).factory());
+    TaskEngine engine =
+        new TaskEngine(
+            new TaskEngineDeps(
+                new JdbcTaskStore(database),
+                events,
+                runtime,
+                AgentRegistry.builtIn(),
+                taskSettings,
+                options.clock()));
+    TaskHealth health = new TaskHealth(engine);
+    // why: recovery runs before the first dispatch, so nothing a dead daemon left runs twice.
+    health.recover();
+    engine.start();
+    tasks = engine;
+    startDuty(
+        "task-health",
+        new PeriodicLoop("task-health", taskSettings.healthInterval(), health::runOnce));
+    return new TaskApi(
+        engine,
+        new RepoService(engine, new RepoGit(git), home.root().resolve("repos")),
+        new TaskGc(engine));
+  }
+
   /** Asks the daemon to stop; returns at once. */
   public void requestStop(String reason) {
     stopReason = reason;
@@ -398,6 +446,11 @@ public final class Daemon {
         } catch (RuntimeException e) {
           log.warn("HTTP server did not stop cleanly; continuing shutdown", e);
         }
+      }
+      TaskEngine engine = tasks;
+      if (engine != null) {
+        engine.stop();
+        log.debug("tasks stopped ms={}", stopwatch.elapsed().toMillis());
       }
       stopEventLog(stopwatch);
       if (manifestFile.deleteIfOwnedBy(instanceId)) {
@@ -450,6 +503,11 @@ public final class Daemon {
 
   private void startDuty(String name, Runnable duty) {
     duties.add(Thread.ofPlatform().daemon().name(name).start(duty));
+  }
+
+  /** The task engine (for tests that drive the daemon in-process). */
+  public TaskEngine tasks() {
+    return tasks;
   }
 
   /** The event log (for tests that drive the daemon in-process). */

@@ -12,6 +12,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -122,6 +125,51 @@ public final class DaemonClient implements AutoCloseable {
     return decode(send("POST", path, json, DEFAULT_TIMEOUT), type);
   }
 
+  /**
+   * Sends {@code method} with an optional JSON body and maps the answer to {@code type}; an empty
+   * answer (204) maps to {@code null}. PATCH, which {@link HttpURLConnection} cannot send, goes
+   * through {@code java.net.http}.
+   */
+  public <T> T requestJson(String method, String path, Object body, Class<T> type)
+      throws IOException {
+    String json = body == null ? null : Json.mapper().writeValueAsString(body);
+    Response response =
+        "PATCH".equals(method)
+            ? patch(baseUrl + path, json, token, connectTimeout, DEFAULT_TIMEOUT)
+            : send(method, path, json, DEFAULT_TIMEOUT);
+    if (response.status() < 400 && response.body().isBlank()) {
+      return null;
+    }
+    return decode(response, type);
+  }
+
+  private static Response patch(
+      String url, String jsonBody, AuthToken token, Duration connectTimeout, Duration timeout)
+      throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + token.value())
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofString(
+                    jsonBody == null ? "{}" : jsonBody, StandardCharsets.UTF_8));
+    try (HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .build()) {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Response(response.statusCode(), response.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the daemon", e);
+    }
+  }
+
   /** Maps a response to {@code type} or throws the decoded error. */
   public static <T> T decode(Response response, Class<T> type) {
     if (response.status() >= 400) {
@@ -146,7 +194,12 @@ public final class DaemonClient implements AutoCloseable {
     } catch (JacksonException | NullPointerException e) {
       detail = new ApiError.Detail("HTTP_" + response.status(), response.body(), "");
     }
-    ExitCode exit = response.status() == 401 ? ExitCode.UNAUTHORIZED : ExitCode.FAILURE;
+    ExitCode exit =
+        switch (response.status()) {
+          case 401 -> ExitCode.UNAUTHORIZED;
+          case 404 -> ExitCode.NOT_FOUND;
+          default -> ExitCode.FAILURE;
+        };
     ErrorCode code = ErrorCode.forStatus(response.status());
     return new CliException(exit, code, detail.message(), detail.hint());
   }

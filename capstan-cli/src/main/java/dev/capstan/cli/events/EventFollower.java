@@ -16,9 +16,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Follows one stream over the daemon's WebSocket, printing each event once: it resumes after the
- * last printed seq whenever the connection drops, the daemon restarts or the server reports an
- * overflow, waiting a little longer after each failed attempt.
+ * Follows one stream over the daemon's WebSocket, handing each event to a {@link Handler} once: it
+ * resumes after the last handled seq whenever the connection drops, the daemon restarts or the
+ * server reports an overflow, waiting a little longer after each failed attempt. It runs until it
+ * is interrupted or the handler says to stop.
  *
  * <p>Confined to the command's thread (WebSocket callbacks only enqueue).
  */
@@ -30,30 +31,25 @@ public final class EventFollower {
   private final DaemonConnector connector;
   private final StreamName stream;
   private final Handler handler;
-  private boolean finished;
 
-  /** Receives each event once, in seq order; returns {@code false} to stop following. */
-  @FunctionalInterface
+  /**
+   * What a follower does with a stream.
+   *
+   * <p>Called on the follower's thread only.
+   */
   public interface Handler {
-    boolean handle(JsonNode event);
+    /**
+     * The subscription is in place (after each connect and reconnect); every event after {@code
+     * lastSeq} will be handed over. Returns false to stop following.
+     */
+    default boolean subscribed(Connection connection, long lastSeq) {
+      return true;
+    }
+
+    /** Handles one event, seen for the first time. Returns false to stop following. */
+    boolean event(JsonNode event);
   }
 
-  EventFollower(
-      CliContext context,
-      DaemonConnector connector,
-      StreamName stream,
-      EventsCommand.EventPrinter printer) {
-    this(
-        context,
-        connector,
-        stream,
-        event -> {
-          printer.print(event);
-          return true;
-        });
-  }
-
-  /** A follower that hands every event of {@code stream} to {@code handler}. */
   public EventFollower(
       CliContext context, DaemonConnector connector, StreamName stream, Handler handler) {
     this.context = context;
@@ -61,6 +57,9 @@ public final class EventFollower {
     this.stream = stream;
     this.handler = handler;
   }
+
+  /** The result of one connection. */
+  private record Session(long lastSeq, boolean stop) {}
 
   /** What the socket reported. */
   private sealed interface Signal {
@@ -70,19 +69,20 @@ public final class EventFollower {
   }
 
   /**
-   * Follows the stream after {@code after} until the handler says stop or the thread is
-   * interrupted; returns the seq of the last event handled.
+   * Follows from after {@code after} until interrupted or the handler stops; returns the last
+   * handled seq.
    */
   public long follow(long after) {
     long lastSeq = after;
     Duration backoff = FIRST_BACKOFF;
-    while (!Thread.currentThread().isInterrupted() && !finished) {
+    while (!Thread.currentThread().isInterrupted()) {
       String failure;
       try {
         Connection connection = connector.connectUnlessStopped();
         long before = lastSeq;
-        lastSeq = session(connection, lastSeq);
-        if (finished) {
+        Session session = session(connection, lastSeq);
+        lastSeq = session.lastSeq();
+        if (session.stop()) {
           return lastSeq;
         }
         failure = "connection closed";
@@ -120,8 +120,8 @@ public final class EventFollower {
     return lastSeq;
   }
 
-  /** One connection: subscribe, print until it ends; returns the last printed seq. */
-  private long session(Connection connection, long after) throws InterruptedException {
+  /** One connection: subscribe, hand over events until it ends or the handler stops. */
+  private Session session(Connection connection, long after) throws InterruptedException {
     BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     long lastSeq = after;
     try (HttpClient http = HttpClient.newHttpClient()) {
@@ -138,7 +138,7 @@ public final class EventFollower {
         Signal signal = signals.take();
         switch (signal) {
           case Signal.Closed closed -> {
-            return lastSeq;
+            return new Session(lastSeq, false);
           }
           case Signal.Frame frame -> {
             JsonNode node = EventsCommand.EventPrinter.parse(frame.text());
@@ -148,11 +148,16 @@ public final class EventFollower {
                 long seq = event.path("seq").asLong();
                 if (seq > lastSeq) {
                   lastSeq = seq;
-                  if (!handler.handle(event)) {
-                    finished = true;
-                    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-                    return lastSeq;
+                  if (!handler.event(event)) {
+                    socket.abort();
+                    return new Session(lastSeq, true);
                   }
+                }
+              }
+              case "ack" -> {
+                if (!handler.subscribed(connection, lastSeq)) {
+                  socket.abort();
+                  return new Session(lastSeq, true);
                 }
               }
               case "overflow" -> {

@@ -66,7 +66,15 @@ public final class EventsCommand implements Runnable {
     DaemonConnector connector = new DaemonConnector(context, resolved.settings(), List.of());
     EventPrinter printer = new EventPrinter(context.out(), json);
     if (follow) {
-      new EventFollower(context, connector, name, printer).follow(after);
+      new EventFollower(
+              context,
+              connector,
+              name,
+              event -> {
+                printer.print(event);
+                return true;
+              })
+          .follow(after);
       return;
     }
     long cursor = after;

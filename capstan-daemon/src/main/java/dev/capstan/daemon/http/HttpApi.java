@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.capstan.approval.Approvals;
 import dev.capstan.config.CapstanSettings;
 import dev.capstan.daemon.metrics.DaemonMetrics;
+import dev.capstan.daemon.task.TaskApi;
 import dev.capstan.error.ApiError;
 import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
@@ -60,6 +61,7 @@ public final class HttpApi {
    * @param auth the bearer token check
    * @param identity who this daemon is, right now
    * @param shutdown asks the daemon to stop; the argument is the reason
+   * @param tasks the tasks API, when the daemon runs tasks
    * @param llmStatus runs a fresh (bounded) check of the LLM server
    * @param tools the tools with their effective policies
    */
@@ -70,19 +72,21 @@ public final class HttpApi {
       EventLog events,
       DaemonMetrics metrics,
       Clock clock,
+      Optional<TaskApi> tasks,
       Supplier<LlmStatus> llmStatus,
       Supplier<List<ToolDescription>> tools,
       Sessions sessions,
       Approvals approvals) {
     public Deps {
-      Objects.requireNonNull(llmStatus, "llmStatus");
-      Objects.requireNonNull(tools, "tools");
       Objects.requireNonNull(auth, "auth");
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(shutdown, "shutdown");
       Objects.requireNonNull(events, "events");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(tasks, "tasks");
+      Objects.requireNonNull(llmStatus, "llmStatus");
+      Objects.requireNonNull(tools, "tools");
       Objects.requireNonNull(sessions, "sessions");
       Objects.requireNonNull(approvals, "approvals");
     }
@@ -221,6 +225,7 @@ public final class HttpApi {
                   sockets,
                   deps.sessions());
               SessionRoutes.register(config, deps.sessions(), deps.approvals());
+              deps.tasks().ifPresent(tasks -> TaskRoutes.register(config, tasks));
 
               config.routes.exception(
                   CapstanException.class,

@@ -73,6 +73,7 @@ class SseKeepAliveTest {
                 events,
                 new DaemonMetrics(),
                 clock,
+                java.util.Optional.empty(),
                 () -> {
                   throw new IllegalStateException("no LLM in this test");
                 },

@@ -1,0 +1,401 @@
+package dev.capstan.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.capstan.json.Json;
+import dev.capstan.time.Stopwatch;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The task queue end to end: {@code N} tasks (default 1,000; {@code --tasks N}) with the {@code
+ * command} agent running {@code true}, spread round-robin over 20 repos, with the global limit at 8
+ * and every repo's at 2. Measures tasks/s from the first submit until the last task completed, how
+ * long a freed slot stays empty while tasks wait (from the {@code tasks} event stream: a task
+ * leaving provisioning/running to the next queued → provisioning), and Capstan's wall time per task
+ * against a plain shell script doing the same git work with the same parallelism.
+ */
+final class TaskThroughputBench implements Benchmark {
+  static final int REPOS = 20;
+  static final int GLOBAL_LIMIT = 8;
+  static final int REPO_LIMIT = 2;
+  private static final Duration DEADLINE = Duration.ofMinutes(30);
+  private static final Set<String> ACTIVE = Set.of("provisioning", "running");
+
+  // The baseline: what a person would script for one task. The worktree add is serialised per
+  // repo with flock, as Capstan serialises it with its per-repo lock.
+  private static final String SCRIPT =
+      """
+      set -e
+      repo="$1"; wt="$2"; branch="$3"
+      flock "$repo/.git/bench.lock" git -C "$repo" worktree add -q -b "$branch" "$wt" main
+      cd "$wt"
+      true
+      if [ -n "$(git status --porcelain)" ]; then
+        git add -A
+        git -c user.name=bench -c user.email=bench@capstan.invalid commit -q -m "task"
+      fi
+      """;
+
+  @Override
+  public String title() {
+    return "Tasks";
+  }
+
+  @Override
+  public List<Figure> run(BenchContext context) throws Exception {
+    int tasks = context.tasks();
+    // why: one run of 1,000 tasks takes minutes; three samples are enough for a median.
+    int runs = Math.min(context.runs(), 3);
+    List<Double> throughput = new ArrayList<>();
+    List<Double> fillP50 = new ArrayList<>();
+    List<Double> fillP99 = new ArrayList<>();
+    List<Double> capstanPerTask = new ArrayList<>();
+    List<Double> scriptPerTask = new ArrayList<>();
+    List<Double> ratio = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      CapstanRun capstan = capstanRun(context, tasks);
+      double script = scriptRun(context, tasks);
+      throughput.add(tasks / (capstan.wallMillis() / 1000));
+      fillP50.add(percentile(capstan.fillGapsMillis(), 0.50));
+      fillP99.add(percentile(capstan.fillGapsMillis(), 0.99));
+      capstanPerTask.add(capstan.wallMillis() / tasks);
+      scriptPerTask.add(script / tasks);
+      ratio.add(capstan.wallMillis() / script);
+    }
+    String setup =
+        tasks
+            + " tasks, command agent running `true`, round-robin over "
+            + REPOS
+            + " repos, limits "
+            + GLOBAL_LIMIT
+            + " global / "
+            + REPO_LIMIT
+            + " per repo; "
+            + runs
+            + " run(s)";
+    return List.of(
+        new Figure(
+            "Tasks/s end to end",
+            "tasks/s",
+            throughput,
+            Optional.empty(),
+            true,
+            setup
+                + "; from the first submit until the last task completed, after a warm-up of"
+                + " max(20, min(N/10, 100)) tasks on the same daemon"),
+        new Figure(
+            "Freed slot → next task started, p50",
+            "ms",
+            fillP50,
+            Optional.empty(),
+            "per run, the median over every freed slot while tasks waited: ts of the task.state"
+                + " event leaving provisioning/running to the ts of the next queued →"
+                + " provisioning (the `tasks` stream)"),
+        new Figure(
+            "Freed slot → next task started, p99",
+            "ms",
+            fillP99,
+            Optional.of(50.0),
+            "same, 99th percentile per run"),
+        new Figure(
+            "Capstan wall time per task",
+            "ms",
+            capstanPerTask,
+            Optional.empty(),
+            "wall time of the whole queue divided by the task count"),
+        new Figure(
+            "Plain script wall time per task",
+            "ms",
+            scriptPerTask,
+            Optional.empty(),
+            "a shell script per task (git worktree add under a per-repo flock, run `true`, commit"
+                + " when anything changed), "
+                + GLOBAL_LIMIT
+                + " scripts at a time, on the same 20 repos"),
+        new Figure(
+            "Overhead ratio, Capstan ÷ plain script",
+            "×",
+            ratio,
+            Optional.of(1.3),
+            "both with the same parallelism (" + GLOBAL_LIMIT + " at once)"));
+  }
+
+  /** What one Capstan run measured. */
+  private record CapstanRun(double wallMillis, List<Double> fillGapsMillis) {}
+
+  private CapstanRun capstanRun(BenchContext context, int tasks) throws Exception {
+    Path home = context.newHome();
+    Path repos = Files.createTempDirectory("capstan-bench-repos");
+    Process daemon = null;
+    try {
+      List<Path> repoDirs = createRepos(repos);
+      daemon =
+          Processes.start(
+              List.of(context.java(), "-jar", context.jar().toString(), "daemon", "run"),
+              Map.of(
+                  "CAPSTAN_HOME",
+                  home.toString(),
+                  "CAPSTAN_PORT",
+                  Integer.toString(Processes.freePort()),
+                  "CAPSTAN_MAX_CONCURRENT",
+                  Integer.toString(GLOBAL_LIMIT)));
+      Api api = Api.await(home, daemon);
+      api.send("PUT", "/api/limits", "{\"maxConcurrent\":" + GLOBAL_LIMIT + "}");
+      for (Path dir : repoDirs) {
+        ObjectNode repo = Json.mapper().createObjectNode();
+        repo.put("source", dir.toString());
+        repo.put("name", dir.getFileName().toString());
+        repo.put("maxConcurrent", REPO_LIMIT);
+        repo.put("agent", "command");
+        repo.put("command", "true");
+        api.send("POST", "/api/repos", repo.toString());
+      }
+      // why: a cold daemon compiles its hot paths during the first tasks; measure it warm.
+      int warmUp = Math.max(REPOS, Math.min(tasks / 10, 100));
+      submit(api, repoDirs, warmUp, "warm-up");
+      awaitAllSettled(api, warmUp, Stopwatch.start());
+      long measuredAfter = lastSeq(api);
+      Stopwatch wall = Stopwatch.start();
+      submit(api, repoDirs, tasks, "bench");
+      awaitAllSettled(api, tasks, wall);
+      double wallMillis = wall.elapsed().toNanos() / 1e6;
+      return new CapstanRun(wallMillis, fillGaps(tasksEvents(api, measuredAfter)));
+    } finally {
+      if (daemon != null) {
+        daemon.destroy();
+        daemon.waitFor(30, TimeUnit.SECONDS);
+        daemon.destroyForcibly();
+      }
+      Processes.deleteTree(home);
+      Processes.deleteTree(repos);
+    }
+  }
+
+  private static void submit(Api api, List<Path> repoDirs, int count, String label)
+      throws IOException {
+    for (int i = 0; i < count; i++) {
+      ObjectNode task = Json.mapper().createObjectNode();
+      task.put("repo", repoDirs.get(i % REPOS).getFileName().toString());
+      task.put("prompt", label + " task " + i);
+      api.send("POST", "/api/tasks", task.toString());
+    }
+  }
+
+  private static long lastSeq(Api api) throws IOException {
+    List<JsonNode> events = tasksEvents(api, 0);
+    return events.isEmpty() ? 0 : events.get(events.size() - 1).path("seq").asLong();
+  }
+
+  private static void awaitAllSettled(Api api, int tasks, Stopwatch wall) throws Exception {
+    while (true) {
+      JsonNode repos = api.send("GET", "/api/repos", null).path("repos");
+      int open = 0;
+      for (JsonNode repo : repos) {
+        open += repo.path("activeTasks").asInt() + repo.path("queuedTasks").asInt();
+      }
+      if (open == 0) {
+        JsonNode failed = api.send("GET", "/api/tasks?state=failed,cancelled&limit=1", null);
+        if (!failed.path("tasks").isEmpty()) {
+          throw new IllegalStateException(
+              "a bench task did not complete: " + failed.path("tasks").get(0));
+        }
+        return;
+      }
+      if (wall.hasElapsed(DEADLINE)) {
+        throw new IllegalStateException(open + " of " + tasks + " tasks still open");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The events of the {@code tasks} stream after {@code afterSeq}, in seq order. */
+  static List<JsonNode> tasksEvents(Api api, long afterSeq) throws IOException {
+    List<JsonNode> events = new ArrayList<>();
+    long after = afterSeq;
+    while (true) {
+      JsonNode page =
+          api.send("GET", "/api/events?stream=tasks&afterSeq=" + after + "&limit=1000", null)
+              .path("events");
+      page.forEach(events::add);
+      if (page.size() < 1000) {
+        break;
+      }
+      after = page.get(page.size() - 1).path("seq").asLong();
+    }
+    return events;
+  }
+
+  /**
+   * Replays the {@code tasks} stream: each time a task leaves provisioning/running while others
+   * wait, a slot is freed; the next queued → provisioning fills the oldest freed slot. Returns the
+   * gaps in milliseconds.
+   */
+  static List<Double> fillGaps(List<JsonNode> events) {
+    Deque<Instant> freed = new ArrayDeque<>();
+    List<Double> gaps = new ArrayList<>();
+    int waiting = 0;
+    for (JsonNode event : events) {
+      if (!"task.state".equals(event.path("type").asText())) {
+        continue;
+      }
+      JsonNode data = event.path("data");
+      String from = data.path("from").asText("");
+      String to = data.path("to").asText("");
+      Instant at = Instant.parse(event.path("ts").asText());
+      if (to.equals("queued")) {
+        waiting++;
+      }
+      if (from.equals("queued")) {
+        waiting--;
+      }
+      if (ACTIVE.contains(from) && !ACTIVE.contains(to) && waiting > 0) {
+        freed.addLast(at);
+      }
+      if (from.equals("queued") && to.equals("provisioning") && !freed.isEmpty()) {
+        gaps.add(Duration.between(freed.removeFirst(), at).toNanos() / 1e6);
+      }
+    }
+    return gaps;
+  }
+
+  private double scriptRun(BenchContext context, int tasks) throws Exception {
+    Path repos = Files.createTempDirectory("capstan-bench-script");
+    ExecutorService pool = Executors.newFixedThreadPool(GLOBAL_LIMIT);
+    try {
+      List<Path> repoDirs = createRepos(repos);
+      Path script = repos.resolve("task.sh");
+      Files.writeString(script, SCRIPT);
+      Stopwatch wall = Stopwatch.start();
+      List<Future<Double>> done = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        Path repo = repoDirs.get(i % REPOS);
+        Path worktree = repos.resolve("worktrees").resolve("task-" + i);
+        List<String> command =
+            List.of(
+                "sh", script.toString(), repo.toString(), worktree.toString(), "bench/task-" + i);
+        done.add(pool.submit(() -> Processes.timed(command, Map.of())));
+      }
+      for (Future<Double> future : done) {
+        future.get();
+      }
+      return wall.elapsed().toNanos() / 1e6;
+    } finally {
+      pool.shutdownNow();
+      Processes.deleteTree(repos);
+    }
+  }
+
+  private static List<Path> createRepos(Path parent) throws Exception {
+    List<Path> dirs = new ArrayList<>();
+    for (int r = 0; r < REPOS; r++) {
+      Path dir = parent.resolve("repo-" + r);
+      Files.createDirectories(dir);
+      git(dir, "init", "-q", "-b", "main");
+      Files.writeString(dir.resolve("README.md"), "bench repo " + r + "\n");
+      git(dir, "add", "README.md");
+      git(
+          dir,
+          "-c",
+          "user.name=bench",
+          "-c",
+          "user.email=bench@capstan.invalid",
+          "commit",
+          "-qm",
+          "init");
+      dirs.add(dir);
+    }
+    return dirs;
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Processes.timed(command, Map.of());
+  }
+
+  static double percentile(List<Double> values, double fraction) {
+    if (values.isEmpty()) {
+      return 0;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(fraction * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  /** The daemon's REST API with the home's token. Confined to the bench thread. */
+  static final class Api {
+    private final HttpClient http;
+    private final String url;
+    private final String token;
+
+    private Api(String url, String token) {
+      this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      this.url = url;
+      this.token = token;
+    }
+
+    static Api await(Path home, Process daemon) throws Exception {
+      Stopwatch waited = Stopwatch.start();
+      Path manifest = home.resolve("daemon.json");
+      while (!Files.exists(manifest)) {
+        if (!daemon.isAlive()) {
+          throw new IllegalStateException("daemon exited with " + daemon.exitValue());
+        }
+        if (waited.hasElapsed(Duration.ofSeconds(60))) {
+          throw new IllegalStateException("daemon not healthy within 60 s");
+        }
+        Thread.sleep(5);
+      }
+      String url = Json.mapper().readTree(manifest.toFile()).path("url").asText();
+      String token =
+          Json.mapper().readTree(home.resolve("auth.json").toFile()).path("token").asText();
+      return new Api(url, token);
+    }
+
+    JsonNode send(String method, String path, String body) throws IOException {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url + path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body))
+              .build();
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+          throw new IllegalStateException(
+              method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isBlank()
+            ? Json.mapper().createObjectNode()
+            : Json.mapper().readTree(response.body());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.capstan.daemon.local;
+
+import dev.capstan.runtime.RunMarker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What Linux's {@code /proc} tells about processes: their process group, the run marker in their
+ * environment, their memory cgroup's OOM-kill counter. Every read is best effort: a process that
+ * exits while being read, or a file we may not read, counts as absent.
+ *
+ * <p>Thread-safe (stateless apart from the root path).
+ */
+final class ProcFs {
+  private static final String MARKER_PREFIX = RunMarker.ENV + "=";
+
+  private final Path proc;
+  private final Path cgroupRoot;
+
+  ProcFs(Path proc, Path cgroupRoot) {
+    this.proc = proc;
+    this.cgroupRoot = cgroupRoot;
+  }
+
+  static ProcFs system() {
+    return new ProcFs(Path.of("/proc"), Path.of("/sys/fs/cgroup"));
+  }
+
+  /** A live process carrying a marker. */
+  record Marked(long pid, RunMarker marker, String command) {}
+
+  /** The process group of {@code pid}, if it is alive and readable (zombies have none). */
+  OptionalLong processGroup(long pid) {
+    Optional<String[]> fields = statFields(pid);
+    if (fields.isEmpty() || fields.get().length < 3) {
+      return OptionalLong.empty();
+    }
+    String[] after = fields.get();
+    // after[0] is the state, after[1] the parent, after[2] the process group.
+    if (after[0].equals("Z") || after[0].equals("X")) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(after[2]));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The live processes of process group {@code pgid}. */
+  List<Long> groupMembers(long pgid) {
+    List<Long> members = new ArrayList<>();
+    for (long pid : pids()) {
+      OptionalLong group = processGroup(pid);
+      if (group.isPresent() && group.getAsLong() == pgid) {
+        members.add(pid);
+      }
+    }
+    return members;
+  }
+
+  /** Every live process whose environment carries a parseable run marker. */
+  List<Marked> markedProcesses() {
+    List<Marked> marked = new ArrayList<>();
+    for (long pid : pids()) {
+      marker(pid)
+          .filter(m -> processGroup(pid).isPresent())
+          .ifPresent(m -> marked.add(new Marked(pid, m, command(pid))));
+    }
+    return marked;
+  }
+
+  /** The run marker in the environment of {@code pid}, if any. */
+  Optional<RunMarker> marker(long pid) {
+    byte[] environ;
+    try {
+      environ = Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+    int start = 0;
+    for (int i = 0; i <= environ.length; i++) {
+      if (i == environ.length || environ[i] == 0) {
+        if (i - start > MARKER_PREFIX.length()) {
+          String entry = new String(environ, start, i - start, StandardCharsets.UTF_8);
+          if (entry.startsWith(MARKER_PREFIX)) {
+            return RunMarker.parse(entry.substring(MARKER_PREFIX.length()));
+          }
+        }
+        start = i + 1;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The {@code oom_kill} counter of the memory cgroup that {@code pid} runs in, or -1 when it
+   * cannot be read (no cgroup v2, no memory controller, no permission).
+   */
+  long oomKills(long pid) {
+    return cgroupDir(pid).map(this::oomKillsIn).orElse(-1L);
+  }
+
+  /** The cgroup v2 directory of {@code pid}, if readable. */
+  Optional<Path> cgroupDir(long pid) {
+    try {
+      for (String line : Files.readAllLines(proc.resolve(Long.toString(pid)).resolve("cgroup"))) {
+        if (line.startsWith("0::")) {
+          String relative = line.substring(3);
+          while (relative.startsWith("/")) {
+            relative = relative.substring(1);
+          }
+          return Optional.of(cgroupRoot.resolve(relative));
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code oom_kill} count in {@code dir/memory.events}, or -1 when unreadable. */
+  long oomKillsIn(Path dir) {
+    try {
+      for (String line : Files.readAllLines(dir.resolve("memory.events"))) {
+        if (line.startsWith("oom_kill ")) {
+          return Long.parseLong(line.substring("oom_kill ".length()).strip());
+        }
+      }
+    } catch (IOException | SecurityException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private String command(long pid) {
+    try {
+      byte[] cmdline = Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("cmdline"));
+      String text = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+      return text.length() > 200 ? text.substring(0, 200) : text;
+    } catch (IOException | SecurityException e) {
+      return "";
+    }
+  }
+
+  private Optional<String[]> statFields(long pid) {
+    try {
+      String stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
+      int close = stat.lastIndexOf(')');
+      if (close < 0 || close + 2 >= stat.length()) {
+        return Optional.empty();
+      }
+      return Optional.of(stat.substring(close + 2).split(" "));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+          pids.add(Long.parseLong(name));
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      return List.of();
+    }
+    return pids;
+  }
+}
