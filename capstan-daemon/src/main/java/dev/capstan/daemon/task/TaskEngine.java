@@ -101,8 +101,8 @@ public final class TaskEngine {
   }
 
   /**
-   * Starts dispatching on a thread of its own. Call after recovery ({@link TaskRecovery#recover}),
-   * so nothing left by a dead daemon is running twice.
+   * Starts dispatching on a thread of its own. Call after recovery ({@link TaskHealth#recover}), so
+   * nothing left by a dead daemon is running twice.
    */
   public void start() {
     running = true;
@@ -125,21 +125,39 @@ public final class TaskEngine {
         Thread.currentThread().interrupt();
       }
     }
+    // why: attempts are stopped in parallel, so twenty running agents take one kill grace, not
+    // twenty, out of the daemon's shutdown deadline.
+    List<Thread> stoppers = new ArrayList<>();
     for (Supervision.Supervised supervised : supervision.all()) {
-      Optional<Task> task = deps.store().findTask(supervised.taskId);
-      if (task.isEmpty() || !task.get().state().isActive()) {
-        continue;
-      }
-      stopOrMove(
-          task.get(),
-          TaskState.QUEUED,
-          "shutdown",
-          "the daemon stopped; attempt "
-              + supervised.attempt
-              + " interrupted, the task runs again after the next start",
-          AttemptOutcome.INTERRUPTED,
-          Set.of());
+      stoppers.add(
+          Thread.ofVirtual()
+              .name("stop-task-" + supervised.taskId)
+              .start(() -> requeueForShutdown(supervised)));
     }
+    for (Thread stopper : stoppers) {
+      try {
+        stopper.join(ATTEMPT_STOP_DEADLINE.plusSeconds(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void requeueForShutdown(Supervision.Supervised supervised) {
+    Optional<Task> task = deps.store().findTask(supervised.taskId);
+    if (task.isEmpty() || !task.get().state().isActive()) {
+      return;
+    }
+    stopOrMove(
+        task.get(),
+        TaskState.QUEUED,
+        "shutdown",
+        "the daemon stopped; attempt "
+            + supervised.attempt
+            + " interrupted, the task runs again after the next start",
+        AttemptOutcome.INTERRUPTED,
+        Set.of());
   }
 
   /**
