@@ -153,11 +153,27 @@ final class SessionRig implements AutoCloseable {
 
   /** Waits until the turn has ended and returns it. */
   Turn awaitEnded(String turnId) {
-    return await("turn " + turnId + " ended")
+    Turn ended =
+        await("turn " + turnId + " ended")
+            .atMost(PATIENCE)
+            .until(
+                () -> store.findTurn(turnId).orElseThrow(),
+                turn -> turn.status().finished() && !runnerBusyWith(turn));
+    // why: the event log stores events on its writer thread; the turn's last event follows the
+    // stored status by a moment, and tests read the stream next.
+    StreamName stream = StreamName.session(ended.sessionId());
+    await("last event of turn " + turnId)
         .atMost(PATIENCE)
         .until(
-            () -> store.findTurn(turnId).orElseThrow(),
-            turn -> turn.status().finished() && !runnerBusyWith(turn));
+            () ->
+                events(stream).stream()
+                    .filter(
+                        event ->
+                            event.type().equals("turn.completed")
+                                || event.type().equals("turn.error"))
+                    .anyMatch(
+                        event -> parse(event.dataJson()).path("turnId").asText().equals(turnId)));
+    return ended;
   }
 
   private boolean runnerBusyWith(Turn turn) {
