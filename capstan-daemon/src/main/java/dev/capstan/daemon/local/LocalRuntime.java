@@ -2,6 +2,8 @@ package dev.capstan.daemon.local;
 
 import dev.capstan.agent.AgentContext;
 import dev.capstan.agent.AgentLaunch;
+import dev.capstan.agent.InProcessAgent;
+import dev.capstan.agent.InProcessLaunch;
 import dev.capstan.daemon.git.FileTrees;
 import dev.capstan.daemon.git.Git;
 import dev.capstan.daemon.git.RepoGit;
@@ -144,6 +146,9 @@ public final class LocalRuntime implements TaskRuntime {
   public AgentRun launch(LaunchRequest request) {
     Workspace workspace = request.workspace();
     RunMarker marker = new RunMarker(homeHash, request.task().taskId(), request.task().attempt());
+    if (request.agent() instanceof InProcessAgent inProcess) {
+      return launchInProcess(inProcess, request, marker);
+    }
     Path privateDir = runDir(workspace.ref(), request.task().attempt());
     AgentLaunch launch =
         request.agent().launch(new AgentContext(request.task(), workspace.path(), privateDir));
@@ -199,6 +204,28 @@ public final class LocalRuntime implements TaskRuntime {
         marker.attempt(),
         request.agent().name(),
         run.pid().orElse(-1L),
+        workspace.path());
+    return run;
+  }
+
+  private AgentRun launchInProcess(InProcessAgent agent, LaunchRequest request, RunMarker marker) {
+    Workspace workspace = request.workspace();
+    // why: the agent runs inside the daemon, so no process of this run is left for orphan
+    // detection to find after a crash; the commands it runs are killed with their group.
+    AgentRun run =
+        agent.start(
+            new InProcessLaunch(
+                request.task(),
+                workspace.ref().repo(),
+                workspace.path(),
+                request.limits(),
+                request.sink(),
+                marker));
+    log.info(
+        "task={} attempt={} agent={} started in-process in {}",
+        marker.taskId(),
+        marker.attempt(),
+        agent.name(),
         workspace.path());
     return run;
   }
@@ -382,6 +409,8 @@ public final class LocalRuntime implements TaskRuntime {
                     + " ("
                     + killed.cause().name().toLowerCase(java.util.Locale.ROOT)
                     + ")");
+        case RunResult.Failed failed ->
+            new ProvisionResult.Failed("the setup command failed: " + failed.reason());
         case RunResult.TimedOut timedOut ->
             provisioningTimedOut(request, "the setup command did not finish and was killed");
         case RunResult.Cancelled cancelled -> new ProvisionResult.Cancelled();

@@ -212,6 +212,11 @@ final class AttemptRunner {
               supervised,
               TaskState.FAILED,
               AttemptEffect.End.of(AttemptOutcome.TIMED_OUT, timedOut.reason()));
+      case RunResult.Failed failed ->
+          finish(
+              supervised,
+              TaskState.FAILED,
+              AttemptEffect.End.of(AttemptOutcome.FAILED, failed.reason()));
       case RunResult.Cancelled cancelled -> {}
     }
   }
