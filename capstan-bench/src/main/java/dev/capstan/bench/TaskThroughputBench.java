@@ -365,7 +365,13 @@ final class TaskThroughputBench implements Benchmark {
         }
         Thread.sleep(5);
       }
-      String url = Json.mapper().readTree(manifest.toFile()).path("url").asText();
+      return open(home);
+    }
+
+    /** The API of the daemon running for {@code home} (its manifest is written). */
+    static Api open(Path home) throws IOException {
+      String url =
+          Json.mapper().readTree(home.resolve("daemon.json").toFile()).path("url").asText();
       String token =
           Json.mapper().readTree(home.resolve("auth.json").toFile()).path("token").asText();
       return new Api(url, token);
