@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -234,9 +235,14 @@ public final class LocalRuntime implements TaskRuntime {
   public CommitResult finish(Workspace workspace, CommitRequest request) {
     Path dir = workspace.path();
     Duration timeout = settings.gitTimeout();
-    boolean dirty =
-        !git.output(dir, timeout, "status", "--porcelain", "--untracked-files=all").isEmpty();
-    if (dirty) {
+    // why: one status call tells both whether anything changed and where HEAD is (the agent may
+    // have committed itself), so a clean workspace costs one git process, not three.
+    WorkspaceStatus status =
+        WorkspaceStatus.parse(
+            git.output(
+                dir, timeout, "status", "--porcelain=v2", "--branch", "--untracked-files=all"));
+    String head = status.head().orElse(null);
+    if (status.dirty()) {
       git.run(dir, timeout, "add", "-A").requireSuccess();
       git.run(
               dir,
@@ -252,12 +258,17 @@ public final class LocalRuntime implements TaskRuntime {
                   "-m",
                   request.message()))
           .requireSuccess();
+      head = null;
     }
-    String head = git.output(dir, timeout, "rev-parse", "--verify", "HEAD^{commit}");
+    if (head == null) {
+      head = git.output(dir, timeout, "rev-parse", "--verify", "HEAD^{commit}");
+    }
     Diffstat diffstat =
-        Diffstat.parseShortstat(
-            git.output(dir, timeout, "diff", "--shortstat", workspace.baseCommit(), head));
-    return new CommitResult(head, dirty, diffstat);
+        head.equals(workspace.baseCommit())
+            ? Diffstat.EMPTY
+            : Diffstat.parseShortstat(
+                git.output(dir, timeout, "diff", "--shortstat", workspace.baseCommit(), head));
+    return new CommitResult(head, status.dirty(), diffstat);
   }
 
   @Override
@@ -437,13 +448,33 @@ public final class LocalRuntime implements TaskRuntime {
     WorkspaceRef ref = new WorkspaceRef(request.repo(), request.taskId(), name);
     Path path = worktreesRoot.resolve(request.repo()).resolve(name);
     Path repo = request.repoPath();
+    // why: the common case (a new task branch, no leftover directory) needs two git processes:
+    // one rev-parse for the common dir and the base's tip, one worktree add that refuses an
+    // existing branch or a registered path by itself. Anything unusual takes the careful path.
+    boolean fast =
+        request.mode() == ProvisionRequest.BranchMode.CREATE
+            && Workspaces.workspaceNameOf(request.branch()).isPresent()
+            && !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     Git.Result common =
-        git.run(
-            repo,
-            gitTimeout(request, clock),
-            "rev-parse",
-            "--path-format=absolute",
-            "--git-common-dir");
+        fast
+            ? git.run(
+                repo,
+                gitTimeout(request, clock),
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-common-dir",
+                "refs/heads/" + request.baseBranch() + "^{commit}")
+            : null;
+    if (common == null || !common.ok() || common.stdout().lines().count() != 2) {
+      fast = false;
+      common =
+          git.run(
+              repo,
+              gitTimeout(request, clock),
+              "rev-parse",
+              "--path-format=absolute",
+              "--git-common-dir");
+    }
     if (!common.ok() || common.stdout().isBlank()) {
       throw new Refused(
           "the repo path "
@@ -451,12 +482,35 @@ public final class LocalRuntime implements TaskRuntime {
               + " is not a git repository any more: "
               + common.firstErrorLine());
     }
-    ReentrantLock lock = lockOf(Path.of(common.stdout().strip()));
+    List<String> lines = common.stdout().lines().map(String::strip).toList();
+    ReentrantLock lock = lockOf(Path.of(lines.get(0)));
     if (!lock.tryLock(clock.remaining(request.timeout()).toNanos(), TimeUnit.NANOSECONDS)) {
       throw new RuntimeFailure(
           "timed out waiting for the worktree lock of " + request.repo(), "retry");
     }
     try {
+      if (fast) {
+        String baseSha = lines.get(1);
+        Git.Result added =
+            git.run(
+                repo,
+                gitTimeout(request, clock),
+                "worktree",
+                "add",
+                "--quiet",
+                "-b",
+                request.branch(),
+                path.toString(),
+                baseSha);
+        if (added.ok()) {
+          return new Workspace(ref, path, request.branch(), baseSha);
+        }
+        log.info(
+            "task={} worktree add of {} refused ({}); checking the repo step by step",
+            request.taskId(),
+            request.branch(),
+            added.firstErrorLine());
+      }
       return new WorktreeSetup(request, clock, ref, path).create();
     } finally {
       lock.unlock();

@@ -262,6 +262,9 @@ final class AttemptRunner {
               Optional.of(diffstat),
               Optional.of(commit.commit())),
           Set.of());
+      // why: the slot is free once the change committed; the dispatcher hears of it now, not
+      // after the rest of this thread's bookkeeping.
+      attemptEnded.run();
     } catch (RuntimeException e) {
       log.warn("task={} attempt={} could not be committed", task.id(), task.attempt(), e);
       finishLocked(
@@ -329,6 +332,11 @@ final class AttemptRunner {
           case AttemptEffect.Begin begin -> "attempt began on " + begin.branch();
           case AttemptEffect.None none -> to.wireName();
         };
-    return transitions.apply(current.get(), to, "attempt", message, effect, Set.of()).applied();
+    boolean applied =
+        transitions.apply(current.get(), to, "attempt", message, effect, Set.of()).applied();
+    if (applied && !to.isActive()) {
+      attemptEnded.run();
+    }
+    return applied;
   }
 }

@@ -42,9 +42,11 @@ public final class JdbcTaskStore implements TaskStore {
       "id, repo, title, prompt, agent, command, priority, state, attempt, generation, branch,"
           + " workspace, retries, auto_retries, created_micros, updated_micros";
 
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcTaskStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
@@ -121,7 +123,7 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public Task insertTask(NewTask task, Instant at) {
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           long id =
               handle
@@ -216,7 +218,7 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public Optional<Task> transition(StateChange change) {
-    return jdbi.inTransaction(handle -> transitionIn(handle, change));
+    return database.inWriteTransaction(handle -> transitionIn(handle, change));
   }
 
   private static Optional<Task> transitionIn(Handle handle, StateChange change) {
