@@ -161,7 +161,7 @@ class TaskRunScenarioIT {
   }
 
   @Test
-  void logs_follow_survives_a_daemon_crash_without_losing_or_repeating_text() {
+  void logs_follow_survives_a_daemon_crash_without_losing_or_repeating_text() throws Exception {
     fixture.repo("acme");
     Path go = tempDir.resolve("go");
     // why: the first attempt holds after line 3 until the daemon was crashed, however slow the
