@@ -5,6 +5,7 @@ import dev.capstan.approval.Approval;
 import dev.capstan.approval.ApprovalRequest;
 import dev.capstan.llm.ChatMessage;
 import dev.capstan.llm.ToolCall;
+import dev.capstan.runtime.RunMarker;
 import dev.capstan.session.AgentLoop;
 import dev.capstan.session.ConversationMessage;
 import dev.capstan.session.LoopHost;
@@ -140,6 +141,13 @@ final class TaskHost implements LoopHost {
   public void onApprovalEnded(Approval approval) {
     waitingFor.compareAndSet(approval, null);
     waits.clear(launch.task().taskId(), launch.repo());
+  }
+
+  @Override
+  public Map<String, String> toolEnvironment() {
+    // why: the same marker a process agent's tree carries, and nothing else of the daemon's
+    // environment: a command still running when the daemon dies is then an orphan of this attempt.
+    return Map.of(RunMarker.ENV, launch.marker().value());
   }
 
   @Override

@@ -356,7 +356,10 @@ public final class AgentLoop implements TurnExecutor {
       Stopwatch ran = Stopwatch.start();
       ToolResult result;
       try {
-        result = tools.invoke(call, new ToolContext(workspace, settings.limits(), cancel));
+        result =
+            tools.invoke(
+                call,
+                new ToolContext(workspace, settings.limits(), cancel, host.toolEnvironment()));
       } catch (RuntimeException e) {
         log.error("tool failed conversation={} tool={}", host.conversationId(), call.name(), e);
         result = ToolResult.error("The tool failed: " + e.getMessage());

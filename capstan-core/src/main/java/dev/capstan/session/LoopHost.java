@@ -78,6 +78,15 @@ public interface LoopHost {
   /** The run no longer waits for an approval. */
   default void onApprovalEnded(Approval approval) {}
 
+  /**
+   * Variables the processes a tool starts carry on top of their minimal environment: a task's run
+   * marker, so that recovery finds a command a dead daemon left running. None for a session: its
+   * commands belong to no task, and the task orphan scan must not take them for a task's.
+   */
+  default Map<String, String> toolEnvironment() {
+    return Map.of();
+  }
+
   /** Fires on cancel (or when the run must stop for another reason). */
   CancelToken cancelToken();
 

@@ -211,17 +211,39 @@ public final class LocalRuntime implements TaskRuntime {
 
   private AgentRun launchInProcess(InProcessAgent agent, LaunchRequest request, RunMarker marker) {
     Workspace workspace = request.workspace();
-    // why: the agent runs inside the daemon, so no process of this run is left for orphan
-    // detection to find after a crash; the commands it runs are killed with their group.
-    AgentRun run =
-        agent.start(
-            new InProcessLaunch(
-                request.task(),
-                workspace.ref().repo(),
-                workspace.path(),
-                request.limits(),
-                request.sink(),
-                marker));
+    // why: the agent runs inside the daemon, but the commands its tools start carry the marker;
+    // it is active for the whole run, so the health loop never takes a running command of this
+    // daemon for an orphan, while one left by a dead daemon is found and killed on start.
+    activate(marker);
+    AgentRun run;
+    try {
+      run =
+          agent.start(
+              new InProcessLaunch(
+                  request.task(),
+                  workspace.ref().repo(),
+                  workspace.path(),
+                  request.limits(),
+                  request.sink(),
+                  marker));
+    } catch (RuntimeException e) {
+      release(marker);
+      throw e;
+    }
+    threads
+        .newThread(
+            () -> {
+              try {
+                run.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                // the engine reports how the run failed; the marker is released all the same
+              } finally {
+                release(marker);
+              }
+            })
+        .start();
     log.info(
         "task={} attempt={} agent={} started in-process in {}",
         marker.taskId(),

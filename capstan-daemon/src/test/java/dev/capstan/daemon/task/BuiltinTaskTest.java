@@ -14,10 +14,12 @@ import dev.capstan.config.CapstanSettings;
 import dev.capstan.daemon.git.TestRepos;
 import dev.capstan.event.StreamName;
 import dev.capstan.id.RandomIds;
+import dev.capstan.json.Json;
 import dev.capstan.llm.CircuitBreaker;
 import dev.capstan.llm.OpenAiCompatibleClient;
 import dev.capstan.llm.testing.LlmScript;
 import dev.capstan.llm.testing.ScriptedLlmServer;
+import dev.capstan.runtime.RunMarker;
 import dev.capstan.session.AgentLoop;
 import dev.capstan.session.AgentSettings;
 import dev.capstan.store.jdbc.JdbcApprovalStore;
@@ -32,6 +34,7 @@ import dev.capstan.time.Clocks;
 import dev.capstan.tool.ToolLimits;
 import dev.capstan.tool.ToolPolicy;
 import dev.capstan.tool.ToolRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -54,12 +57,42 @@ class BuiltinTaskTest {
   private TaskFixture fixture;
   private Approvals approvals;
   private Repo repo;
+  private ApprovalSettings approvalSettings = ApprovalSettings.DEFAULTS;
 
   @BeforeEach
   void start() throws Exception {
     llmServer = ScriptedLlmServer.start().models("local-model");
-    fixture = new TaskFixture(home, CapstanSettings.TaskSettings.DEFAULTS, this::registry);
+    boot(home, CapstanSettings.TaskSettings.DEFAULTS);
+  }
+
+  /** Replaces the fixture by one over {@code dir} with other task and approval settings. */
+  private void reboot(CapstanSettings.TaskSettings settings, ApprovalSettings approvalSettings)
+      throws Exception {
+    fixture.close();
+    this.approvalSettings = approvalSettings;
+    boot(java.nio.file.Files.createDirectories(home.resolve("other")), settings);
+  }
+
+  private void boot(Path dir, CapstanSettings.TaskSettings settings) throws Exception {
+    fixture = new TaskFixture(dir, settings, this::registry);
     repo = fixture.repo("web", "true");
+  }
+
+  private static CapstanSettings.TaskSettings timeouts(Duration run, Duration idle) {
+    CapstanSettings.TaskSettings d = CapstanSettings.TaskSettings.DEFAULTS;
+    return new CapstanSettings.TaskSettings(
+        d.maxConcurrent(),
+        d.repoMaxConcurrent(),
+        d.provisionTimeout(),
+        run,
+        idle,
+        d.autoRetryLimit(),
+        d.retryLimit(),
+        d.healthInterval(),
+        d.worktreeRetention(),
+        d.commitAuthorName(),
+        d.commitAuthorEmail(),
+        d.commitMessage());
   }
 
   private AgentRegistry registry(TaskFixture fixture) {
@@ -68,7 +101,7 @@ class BuiltinTaskTest {
             new JdbcApprovalStore(fixture.database),
             fixture.events,
             Clocks.system(),
-            ApprovalSettings.DEFAULTS,
+            approvalSettings,
             new RandomIds(new SecureRandom()),
             (session, tool) -> {});
     CapstanSettings.LlmSettings defaults =
@@ -195,6 +228,120 @@ class BuiltinTaskTest {
     llmServer.enqueue(LlmScript.reply("Hi."));
     fixture.engine.retry(task.id());
     awaitState(task.id(), TaskState.COMPLETED);
+  }
+
+  @Test
+  void a_command_left_running_by_a_dead_daemon_carries_the_marker_and_recovery_kills_it()
+      throws Exception {
+    Path pidFile = home.resolve("command.pid");
+    llmServer.enqueue(
+        LlmScript.callTool(
+            "c1",
+            "run_command",
+            Json.mapper()
+                .createObjectNode()
+                .put("command", "echo $$ > '" + pidFile + "'; exec sleep 300")
+                .toString()));
+    llmServer.otherwise(LlmScript.reply("Done."));
+
+    Task task = submit("run a long command");
+    Approval pending = awaitPendingApproval(task.id());
+    approvals.decide(pending.id(), new Approvals.Verdict(true, ApprovalScope.ONCE, "test", ""));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(environmentOf(pid))
+        .contains(
+            RunMarker.ENV + "=" + new RunMarker(RunMarker.homeHash(home), task.id(), 1).value())
+        .noneMatch(
+            variable -> variable.startsWith("CAPSTAN_") && !variable.startsWith(RunMarker.ENV));
+    // while the attempt runs, its command is not an orphan of this daemon
+    assertThat(fixture.runtime.findOrphans()).isEmpty();
+
+    fixture.crashAndBoot();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+    assertThat(fixture.store.recentHealth(20))
+        .anySatisfy(
+            event -> {
+              assertThat(event.kind()).isEqualTo(dev.capstan.task.HealthKind.ORPHAN_CLEANED);
+              assertThat(event.message()).contains("process " + pid + " of task " + task.id());
+            });
+    assertThat(lastAttempt(task.id()).number()).isGreaterThanOrEqualTo(2);
+    assertThat(fixture.store.attempts(task.id()).get(0).outcome())
+        .isEqualTo(AttemptOutcome.INTERRUPTED);
+    awaitState(task.id(), TaskState.COMPLETED);
+  }
+
+  @Test
+  void the_idle_clock_stands_still_while_an_approval_waits_but_the_run_timeout_fires()
+      throws Exception {
+    reboot(timeouts(Duration.ofSeconds(4), Duration.ofMillis(800)), ApprovalSettings.DEFAULTS);
+    llmServer.enqueue(
+        LlmScript.callTool("c1", "run_command", "{\"command\":\"echo ran > RAN.txt\"}"));
+
+    Task task = submit("run it");
+    Approval pending = awaitPendingApproval(task.id());
+
+    Task failed = awaitState(task.id(), TaskState.FAILED);
+    Attempt attempt = lastAttempt(task.id());
+    assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+    assertThat(attempt.reason().orElseThrow()).contains("run timeout").doesNotContain("idle");
+    assertThat(approvals.get(pending.id()).status()).isEqualTo(ApprovalStatus.CANCELLED);
+    assertThat(fixture.engine.pendingReason(task.id())).isEmpty();
+    assertThat(Path.of(failed.workspace().orElseThrow()).resolve("RAN.txt")).doesNotExist();
+  }
+
+  @Test
+  void a_model_that_goes_quiet_hits_the_idle_timeout() throws Exception {
+    reboot(timeouts(Duration.ofSeconds(30), Duration.ofMillis(500)), ApprovalSettings.DEFAULTS);
+    llmServer.enqueue(LlmScript.stream().text("Thinking").stall());
+
+    Task task = submit("think");
+
+    awaitState(task.id(), TaskState.FAILED);
+    Attempt attempt = lastAttempt(task.id());
+    assertThat(attempt.outcome()).isEqualTo(AttemptOutcome.TIMED_OUT);
+    assertThat(attempt.reason().orElseThrow()).contains("idle timeout");
+    llmServer.releaseStalls();
+  }
+
+  @Test
+  void an_approval_nobody_answers_in_time_is_denied_and_the_task_goes_on() throws Exception {
+    reboot(
+        CapstanSettings.TaskSettings.DEFAULTS,
+        new ApprovalSettings(
+            Optional.of(Duration.ofMillis(300)), ApprovalSettings.TimeoutAction.DENY));
+    llmServer.enqueue(
+        LlmScript.callTool("c1", "run_command", "{\"command\":\"echo ran > RAN.txt\"}"));
+    llmServer.enqueue(LlmScript.reply("It was not approved."));
+
+    Task task = submit("run it");
+    Approval pending = awaitPendingApproval(task.id());
+    // the daemon's expiry loop, run by hand
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              approvals.expireDue();
+              return approvals.get(pending.id()).status() == ApprovalStatus.EXPIRED;
+            });
+
+    Task done = awaitState(task.id(), TaskState.COMPLETED);
+    assertThat(Path.of(done.workspace().orElseThrow()).resolve("RAN.txt")).doesNotExist();
+    assertThat(llmServer.chatBodies().get(1).toString())
+        .contains("Nobody approved this call in time");
+    assertThat(fixture.output(task.id())).contains("It was not approved.");
+  }
+
+  private static List<String> environmentOf(long pid) throws Exception {
+    byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    return List.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).split("\0"));
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private Task submit(String prompt) {
