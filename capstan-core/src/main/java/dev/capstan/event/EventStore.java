@@ -2,6 +2,7 @@ package dev.capstan.event;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Persistence of the event log. Implementations live outside core ({@code JdbcEventStore}).
@@ -17,6 +18,17 @@ public interface EventStore {
    * @return the stored events, in the same order
    */
   List<StoredEvent> append(List<NewEvent> batch);
+
+  /**
+   * Stores, as {@link #append} does, the batch that {@code collect} returns, calling it only once
+   * the store is ready to write (on SQLite: once this writer's turn came), so that events queued
+   * while it waited for its turn join the batch instead of needing a commit of their own.
+   *
+   * @return the stored events, in the order {@code collect} gave them
+   */
+  default List<StoredEvent> appendCollected(Supplier<List<NewEvent>> collect) {
+    return append(collect.get());
+  }
 
   /**
    * Up to {@code limit} events of {@code stream} with seq greater than {@code afterSeq}, in order.

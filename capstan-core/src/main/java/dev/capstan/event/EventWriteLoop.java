@@ -99,17 +99,23 @@ public final class EventWriteLoop implements Runnable {
   }
 
   private int write(Pending first) {
-    List<Pending> batch = new ArrayList<>(Math.min(maxBatch, queue.size() + 1));
+    List<Pending> batch = new ArrayList<>();
     batch.add(first);
-    queue.drainTo(batch, maxBatch - 1);
-    List<NewEvent> events = new ArrayList<>(batch.size());
-    for (Pending pending : batch) {
-      events.add(pending.event());
-    }
     Stopwatch stopwatch = Stopwatch.start();
     List<StoredEvent> stored;
     try {
-      stored = store.append(events);
+      // why: the batch is drained once the store lets this writer write, so whatever producers
+      // queued while it waited behind other writers commits with it.
+      stored =
+          store.appendCollected(
+              () -> {
+                queue.drainTo(batch, maxBatch - batch.size());
+                List<NewEvent> events = new ArrayList<>(batch.size());
+                for (Pending pending : batch) {
+                  events.add(pending.event());
+                }
+                return events;
+              });
     } catch (RuntimeException e) {
       metrics.batchFailed(batch.size());
       log.error("could not store {} events; their producers get the error", batch.size(), e);

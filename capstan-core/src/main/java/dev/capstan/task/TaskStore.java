@@ -50,6 +50,12 @@ public interface TaskStore {
   /** Every task in one of {@code states}, oldest first. */
   List<Task> tasksIn(Set<TaskState> states);
 
+  /**
+   * Every queued, provisioning or running task in its light form (no prompt, title or command),
+   * oldest first: what one dispatch pass reads.
+   */
+  List<OpenTask> openTasks();
+
   /** The task's attempts, by number. */
   List<Attempt> attempts(long taskId);
 

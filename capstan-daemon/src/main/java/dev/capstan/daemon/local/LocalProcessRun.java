@@ -51,6 +51,7 @@ final class LocalProcessRun implements AgentRun {
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Optional<Path> cgroup;
   private final long oomKillsAtStart;
+  private final long notBeforeTicks;
 
   /** Why the run is over, as decided first by whoever got there. */
   private sealed interface Stop {
@@ -68,8 +69,10 @@ final class LocalProcessRun implements AgentRun {
       OutputPump pump,
       ProcessTree tree,
       ProcFs procFs,
-      Duration killGrace) {
+      Duration killGrace,
+      long notBeforeTicks) {
     this.process = process;
+    this.notBeforeTicks = notBeforeTicks;
     this.marker = marker;
     this.limits = limits;
     this.pump = pump;
@@ -107,6 +110,8 @@ final class LocalProcessRun implements AgentRun {
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // why: read before the start, so every process of the run started at or after it.
+    long notBeforeTicks = procFs.uptimeTicks();
     Process process;
     try {
       process = builder.start();
@@ -118,7 +123,14 @@ final class LocalProcessRun implements AgentRun {
     OutputPump pump = OutputPump.start(process.getInputStream(), sink, threads);
     LocalProcessRun run =
         new LocalProcessRun(
-            process, marker, limits, pump, new ProcessTree(procFs), procFs, killGrace);
+            process,
+            marker,
+            limits,
+            pump,
+            new ProcessTree(procFs),
+            procFs,
+            killGrace,
+            notBeforeTicks);
     threads.newThread(run::watch).start();
     return run;
   }
@@ -185,7 +197,7 @@ final class LocalProcessRun implements AgentRun {
       process.waitFor();
       // why: the main process is gone but children it left behind would keep the pipe open and
       // keep running; nothing of a finished run may outlive it.
-      tree.killLeftovers(process.pid(), Optional.of(marker));
+      tree.killLeftovers(process.pid(), marker, notBeforeTicks);
       if (!pump.awaitDrained(DRAIN_TIMEOUT)) {
         log.warn(
             "task={} attempt={} output did not end within {} after exit",

@@ -66,6 +66,68 @@ final class ProcFs {
     return members;
   }
 
+  /**
+   * What a run left behind, in one pass over {@code /proc}: the live members of process group
+   * {@code pgid}, and the live processes outside it that carry {@code marker}. A marker is
+   * inherited from the run, so a process that started before {@code notBeforeTicks} (its start time
+   * in clock ticks since boot, see {@link #uptimeTicks}) cannot carry it, and its environment is
+   * not read.
+   */
+  Leftovers leftovers(long pgid, RunMarker marker, long notBeforeTicks) {
+    List<Long> members = new ArrayList<>();
+    List<Long> marked = new ArrayList<>();
+    for (long pid : pids()) {
+      Optional<String[]> fields = statFields(pid);
+      // after[0] is the state, after[2] the process group, after[19] the start time.
+      if (fields.isEmpty() || fields.get().length < 20) {
+        continue;
+      }
+      String[] after = fields.get();
+      if (after[0].equals("Z") || after[0].equals("X")) {
+        continue;
+      }
+      long group;
+      long startTicks;
+      try {
+        group = Long.parseLong(after[2]);
+        startTicks = Long.parseLong(after[19]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (group == pgid) {
+        members.add(pid);
+      } else if (startTicks >= notBeforeTicks && marker(pid).filter(marker::equals).isPresent()) {
+        marked.add(pid);
+      }
+    }
+    return new Leftovers(List.copyOf(members), List.copyOf(marked));
+  }
+
+  /**
+   * What a run left behind.
+   *
+   * @param groupMembers live processes still in the run's process group
+   * @param marked live processes outside the group that carry the run's marker
+   */
+  record Leftovers(List<Long> groupMembers, List<Long> marked) {}
+
+  /**
+   * Time since boot in clock ticks (as process start times in {@code stat} count it), one second
+   * early; 0 when unreadable. Linux counts start times in USER_HZ, which is 100 on every platform
+   * it reports to user space; a platform with more ticks per second would only make the value too
+   * small, which reads more environments but misses nothing.
+   */
+  long uptimeTicks() {
+    try {
+      String uptime = Files.readString(proc.resolve("uptime")).strip();
+      int space = uptime.indexOf(' ');
+      double seconds = Double.parseDouble(space < 0 ? uptime : uptime.substring(0, space));
+      return Math.max(0, (long) ((seconds - 1) * 100));
+    } catch (IOException | SecurityException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** Every live process whose environment carries a parseable run marker. */
   List<Marked> markedProcesses() {
     List<Marked> marked = new ArrayList<>();

@@ -54,12 +54,19 @@ final class ProcessTree {
     signalAll(leader.pid(), known, marker, "KILL");
   }
 
-  /** SIGKILLs whatever is left in the group of a leader that has exited (leftover children). */
-  void killLeftovers(long pgid, Optional<RunMarker> marker) {
-    if (!procFs.groupMembers(pgid).isEmpty()) {
+  /**
+   * SIGKILLs whatever is left of a run whose leader has exited: the rest of its group and anything
+   * carrying its marker, found in one pass over {@code /proc}. {@code notBeforeTicks} is a time
+   * (see {@link ProcFs#uptimeTicks}) no later than the run's start.
+   */
+  void killLeftovers(long pgid, RunMarker marker, long notBeforeTicks) {
+    ProcFs.Leftovers left = procFs.leftovers(pgid, marker, notBeforeTicks);
+    if (!left.groupMembers().isEmpty()) {
       signalGroup(pgid, "KILL");
     }
-    marker.ifPresent(m -> markedWith(m).forEach(ProcessHandle::destroyForcibly));
+    for (long pid : left.marked()) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   /**

@@ -295,6 +295,9 @@ final class AttemptRunner {
   private ProvisionRequest.BranchMode branchMode(Task task, String branch) {
     // why: a branch that an earlier attempt of this generation already worked on is continued
     // (retry, restart); a new generation (first attempt, redo) starts from the base branch.
+    if (task.attempt() <= 1) {
+      return ProvisionRequest.BranchMode.CREATE;
+    }
     boolean worked =
         deps.store().attempts(task.id()).stream()
             .filter(attempt -> attempt.number() < task.attempt())

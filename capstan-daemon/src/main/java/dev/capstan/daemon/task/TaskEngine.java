@@ -14,6 +14,7 @@ import dev.capstan.task.DispatchSnapshot;
 import dev.capstan.task.Dispatcher;
 import dev.capstan.task.InvalidTransition;
 import dev.capstan.task.NewTask;
+import dev.capstan.task.OpenTask;
 import dev.capstan.task.PromptTooLarge;
 import dev.capstan.task.Repo;
 import dev.capstan.task.RepoNotFound;
@@ -220,15 +221,17 @@ public final class TaskEngine {
   public void dispatchOnce() {
     dispatchLock.lock();
     try {
-      List<Task> open = deps.store().tasksIn(UNFINISHED);
+      // why: a pass reads the light form of every unfinished task (no prompts); the full row is
+      // read only for a task being started.
+      List<OpenTask> open = deps.store().openTasks();
       Map<String, Integer> repoLimits = new HashMap<>();
       for (Repo repo : deps.store().listRepos()) {
         repoLimits.put(repo.name(), repo.maxConcurrent());
       }
       List<DispatchSnapshot.Queued> queued = new ArrayList<>();
       Map<String, Integer> active = new HashMap<>();
-      Map<Long, Task> byId = new HashMap<>();
-      for (Task task : open) {
+      Map<Long, OpenTask> byId = new HashMap<>();
+      for (OpenTask task : open) {
         byId.put(task.id(), task);
         if (task.state() == TaskState.QUEUED) {
           queued.add(
@@ -269,7 +272,13 @@ public final class TaskEngine {
     }
   }
 
-  private void startAttempt(Task task) {
+  private void startAttempt(OpenTask chosen) {
+    Optional<Task> found = deps.store().findTask(chosen.id());
+    if (found.isEmpty() || found.get().state() != TaskState.QUEUED) {
+      // why: cancelled since the snapshot was read; nothing to start.
+      return;
+    }
+    Task task = found.get();
     String agent = task.agent();
     String branch = Workspaces.branchFor(task.id(), task.generation());
     Supervision.Supervised supervised = supervision.register(task.id(), task.attempt() + 1);
@@ -283,14 +292,14 @@ public final class TaskEngine {
             Set.of());
     switch (transition) {
       case Transition.Applied applied -> {
-        clearPending(task);
+        clearPending(chosen);
         runner.launch(applied.after(), supervised, supervision);
       }
       case Transition.Lost lost -> supervision.remove(supervised);
     }
   }
 
-  private void markPending(Task task, String reason) {
+  private void markPending(OpenTask task, String reason) {
     String previous = pending.put(task.id(), reason);
     if (!reason.equals(previous)) {
       EventData.TaskPending data = new EventData.TaskPending(task.id(), task.repo(), reason);
@@ -300,7 +309,7 @@ public final class TaskEngine {
     }
   }
 
-  private void clearPending(Task task) {
+  private void clearPending(OpenTask task) {
     if (pending.remove(task.id()) != null) {
       EventData.TaskPending data = new EventData.TaskPending(task.id(), task.repo(), null);
       deps.events().append(StreamName.task(task.id()), data);

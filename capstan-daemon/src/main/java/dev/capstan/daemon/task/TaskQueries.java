@@ -1,6 +1,7 @@
 package dev.capstan.daemon.task;
 
 import dev.capstan.task.HealthEvent;
+import dev.capstan.task.OpenTask;
 import dev.capstan.task.Repo;
 import dev.capstan.task.Task;
 import dev.capstan.task.TaskQuery;
@@ -38,14 +39,17 @@ public final class TaskQueries {
 
   /** Every repo as a view. */
   public static List<TaskViews.RepoView> repos(TaskEngine engine) {
+    // why: one light read of the unfinished tasks counts every repo's slots, instead of a read of
+    // full rows (prompts included) per repo.
+    List<OpenTask> open = engine.deps().store().openTasks();
     return engine.deps().store().listRepos().stream()
-        .map(repo -> TaskViews.repo(engine, repo))
+        .map(repo -> TaskViews.repo(repo, open))
         .toList();
   }
 
   /** One repo as a view. */
   public static TaskViews.RepoView repo(TaskEngine engine, Repo repo) {
-    return TaskViews.repo(engine, repo);
+    return TaskViews.repo(repo, engine.deps().store().openTasks());
   }
 
   /** The limits view. */

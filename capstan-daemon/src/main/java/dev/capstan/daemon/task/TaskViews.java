@@ -2,13 +2,13 @@ package dev.capstan.daemon.task;
 
 import dev.capstan.task.Attempt;
 import dev.capstan.task.HealthEvent;
+import dev.capstan.task.OpenTask;
 import dev.capstan.task.Repo;
 import dev.capstan.task.Task;
 import dev.capstan.task.TaskAudit;
 import dev.capstan.task.TaskState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -147,17 +147,19 @@ public final class TaskViews {
         audit.message());
   }
 
-  static RepoView repo(TaskEngine engine, Repo repo) {
-    List<Task> open =
-        engine
-            .deps()
-            .store()
-            .listTasks(
-                new dev.capstan.task.TaskQuery(
-                    EnumSet.of(TaskState.QUEUED, TaskState.PROVISIONING, TaskState.RUNNING),
-                    java.util.Optional.of(repo.name()),
-                    100_000));
-    int active = (int) open.stream().filter(t -> t.state().isActive()).count();
+  /** The view of {@code repo}, its slots counted in {@code open} (every unfinished task). */
+  static RepoView repo(Repo repo, List<OpenTask> open) {
+    int active = 0;
+    int queued = 0;
+    for (OpenTask task : open) {
+      if (task.repo().equals(repo.name())) {
+        if (task.state().isActive()) {
+          active++;
+        } else {
+          queued++;
+        }
+      }
+    }
     return new RepoView(
         repo.name(),
         repo.source(),
@@ -171,7 +173,7 @@ public final class TaskViews {
         repo.runTimeout().map(Duration::toString).orElse(null),
         repo.idleTimeout().map(Duration::toString).orElse(null),
         active,
-        open.size() - active,
+        queued,
         repo.createdAt(),
         repo.updatedAt());
   }

@@ -275,6 +275,32 @@ class LocalRuntimeTest {
   }
 
   @Test
+  void an_agent_that_exits_leaves_no_process_behind_in_its_group_or_outside_it() throws Exception {
+    Workspace workspace = provision(43, 1, BranchMode.CREATE, Optional.empty());
+    Path inGroup = workspace.path().resolve("child.pid");
+    Path escapedFile = workspace.path().resolve("escaped.pid");
+
+    RunResult result =
+        run(
+                workspace,
+                "sleep 1000 > /dev/null 2>&1 & echo $! > child.pid;"
+                    + " setsid sh -c 'echo $$ > escaped.pid; exec sleep 1000' > /dev/null 2>&1 &"
+                    + " while [ ! -s escaped.pid ]; do sleep 0.05; done; exit 0")
+            .await();
+
+    assertThat(result).isEqualTo(new RunResult.Exited(0));
+    long child = Long.parseLong(Files.readString(inGroup).strip());
+    long escaped = Long.parseLong(Files.readString(escapedFile).strip());
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                (ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true) || zombie(child))
+                    && (ProcessHandle.of(escaped).map(h -> !h.isAlive()).orElse(true)
+                        || zombie(escaped)));
+  }
+
+  @Test
   void the_run_timeout_kills_the_agent_and_says_so() throws Exception {
     Workspace workspace = provision(15, 1, BranchMode.CREATE, Optional.empty());
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -47,6 +48,15 @@ public final class JdbcEventStore implements EventStore {
       return List.of();
     }
     return database.inWriteTransaction(handle -> appendIn(handle, batch));
+  }
+
+  @Override
+  public List<StoredEvent> appendCollected(Supplier<List<NewEvent>> collect) {
+    return database.inWriteTransaction(
+        handle -> {
+          List<NewEvent> batch = collect.get();
+          return batch.isEmpty() ? List.<StoredEvent>of() : appendIn(handle, batch);
+        });
   }
 
   private static List<StoredEvent> appendIn(Handle handle, List<NewEvent> batch) {

@@ -7,6 +7,7 @@ import dev.capstan.task.Diffstat;
 import dev.capstan.task.HealthEvent;
 import dev.capstan.task.HealthKind;
 import dev.capstan.task.NewTask;
+import dev.capstan.task.OpenTask;
 import dev.capstan.task.Repo;
 import dev.capstan.task.StateChange;
 import dev.capstan.task.Task;
@@ -182,6 +183,25 @@ public final class JdbcTaskStore implements TaskStore {
                     "SELECT " + TASK_COLUMNS + " FROM tasks WHERE state IN (<states>) ORDER BY id")
                 .bindList("states", wireNames(states))
                 .map((rs, ctx) -> task(rs))
+                .list());
+  }
+
+  @Override
+  public List<OpenTask> openTasks() {
+    return jdbi.withHandle(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT id, repo, priority, created_micros, state FROM tasks WHERE state IN"
+                        + " ('queued', 'provisioning', 'running') ORDER BY id")
+                .map(
+                    (rs, ctx) ->
+                        new OpenTask(
+                            rs.getLong("id"),
+                            rs.getString("repo"),
+                            rs.getInt("priority"),
+                            instant(rs.getLong("created_micros")),
+                            state(rs.getString("state"))))
                 .list());
   }
 

@@ -7,18 +7,23 @@ import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
 import dev.capstan.event.EventLogMetrics;
 import dev.capstan.event.EventLogSettings;
+import dev.capstan.event.EventType;
+import dev.capstan.event.EventWriteLoop;
 import dev.capstan.event.InProcessEventBus;
+import dev.capstan.event.NewEvent;
 import dev.capstan.event.StoredEvent;
 import dev.capstan.event.StreamName;
 import dev.capstan.event.Subscription;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,5 +176,66 @@ class EventLogSqliteTest {
       }
     }
     return text.toString();
+  }
+
+  @Test
+  void events_queued_while_the_writer_waits_for_its_turn_commit_with_its_batch() throws Exception {
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    EventLogMetrics counting =
+        new EventLogMetrics() {
+          @Override
+          public void batchCommitted(int size, long nanos) {
+            batches.add(size);
+          }
+
+          @Override
+          public void batchFailed(int size) {}
+
+          @Override
+          public void overflow() {}
+        };
+    EventWriteLoop loop =
+        new EventWriteLoop(
+            new JdbcEventStore(database), new InProcessEventBus(), counting, 100, 100);
+    StreamName stream = StreamName.task(77);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread other =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    database.inWriteTransaction(
+                        handle -> {
+                          holding.countDown();
+                          release.await();
+                          return null;
+                        });
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    holding.await();
+    CompletableFuture<StoredEvent> first = loop.enqueue(outputEvent(stream, "1"));
+    Thread writing = Thread.ofPlatform().start(loop::runOnce);
+    await().until(() -> writing.getState() == Thread.State.WAITING);
+    CompletableFuture<StoredEvent> second = loop.enqueue(outputEvent(stream, "2"));
+    CompletableFuture<StoredEvent> third = loop.enqueue(outputEvent(stream, "3"));
+    release.countDown();
+    writing.join(10_000);
+    other.join(10_000);
+
+    assertThat(batches).containsExactly(3);
+    assertThat(List.of(first.get(), second.get(), third.get()))
+        .extracting(StoredEvent::seq)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  private static NewEvent outputEvent(StreamName stream, String text) {
+    return new NewEvent(
+        stream,
+        EventType.TASK_OUTPUT,
+        Instant.parse("2030-01-02T03:04:05Z"),
+        "{\"text\":\"" + text + "\"}");
   }
 }

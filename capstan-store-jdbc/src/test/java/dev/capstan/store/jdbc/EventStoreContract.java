@@ -96,6 +96,19 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void a_collected_batch_is_stored_like_an_appended_one_and_an_empty_one_stores_nothing() {
+    List<StoredEvent> stored =
+        store()
+            .appendCollected(
+                () -> List.of(output(StreamName.task(8), "a"), output(StreamName.task(8), "b")));
+    List<StoredEvent> none = store().appendCollected(List::of);
+
+    assertThat(stored).extracting(StoredEvent::seq).containsExactly(1L, 2L);
+    assertThat(store().read(StreamName.task(8), 0, 10)).containsExactlyElementsOf(stored);
+    assertThat(none).isEmpty();
+  }
+
+  @Test
   void an_empty_batch_stores_nothing() {
     List<StoredEvent> stored = store().append(List.of());
 

@@ -9,6 +9,7 @@ import dev.capstan.task.Diffstat;
 import dev.capstan.task.HealthEvent;
 import dev.capstan.task.HealthKind;
 import dev.capstan.task.NewTask;
+import dev.capstan.task.OpenTask;
 import dev.capstan.task.Repo;
 import dev.capstan.task.StateChange;
 import dev.capstan.task.Task;
@@ -270,6 +271,36 @@ abstract class TaskStoreContract {
     assertThat(queuedInA).extracting(Task::id).containsExactly(a1.id());
     assertThat(active).extracting(Task::id).containsExactly(a1.id(), b1.id());
     assertThat(store().listTasks(new TaskQuery(Set.of(), Optional.empty(), 1))).hasSize(1);
+  }
+
+  @Test
+  void open_tasks_are_the_unfinished_ones_oldest_first_in_light_form() {
+    Task a1 = submit("a");
+    Task b1 = submit("b");
+    Task a2 = submit("a");
+    Task b2 =
+        store()
+            .insertTask(
+                new NewTask("b", "t", "urgent", "command", Optional.empty(), 7), T0.plusSeconds(5));
+    move(a2, TaskState.CANCELLED, new AttemptEffect.None()).orElseThrow();
+    move(b1, TaskState.PROVISIONING, new AttemptEffect.Begin("command", "capstan/task-2"))
+        .orElseThrow();
+
+    List<OpenTask> open = store().openTasks();
+
+    assertThat(open)
+        .containsExactly(
+            new OpenTask(a1.id(), "a", 0, T0, TaskState.QUEUED),
+            new OpenTask(b1.id(), "b", 0, T0, TaskState.PROVISIONING),
+            new OpenTask(b2.id(), "b", 7, T0.plusSeconds(5), TaskState.QUEUED));
+    assertThat(open)
+        .extracting(OpenTask::id)
+        .containsExactlyElementsOf(
+            store()
+                .tasksIn(Set.of(TaskState.QUEUED, TaskState.PROVISIONING, TaskState.RUNNING))
+                .stream()
+                .map(Task::id)
+                .toList());
   }
 
   @Test
