@@ -311,7 +311,7 @@ class SessionScenarioIT {
     assertThat(emptyMessage.status()).isEqualTo(400);
     assertThat(missingDir.status()).isEqualTo(400);
     assertThat(missingDir.errorCode()).isEqualTo("WORKSPACE_INVALID");
-    cliUnknown.assertExit(1);
+    cliUnknown.assertExit(8);
     assertThat(cliUnknown.stderr()).contains("No session 's_nope'");
   }
 

@@ -161,17 +161,25 @@ class TaskRunScenarioIT {
   }
 
   @Test
-  void logs_follow_survives_a_daemon_crash_without_losing_or_repeating_text() {
+  void logs_follow_survives_a_daemon_crash_without_losing_or_repeating_text() throws Exception {
     fixture.repo("acme");
+    Path go = tempDir.resolve("go");
+    // why: the first attempt holds after line 3 until the daemon was crashed, however slow the
+    // machine; the attempt after the restart finds the flag and runs through.
     long id =
         fixture.commandTask(
-            "acme", "for i in $(seq 1 30); do echo \"line $i\"; sleep 0.1; done", "count");
+            "acme",
+            "for i in 1 2 3; do echo \"line $i\"; done; while [ ! -e '"
+                + go
+                + "' ]; do sleep 0.05; done; for i in $(seq 4 30); do echo \"line $i\"; done",
+            "count");
     CapstanHarness.Running follow = capstan.launch("task", "logs", String.valueOf(id), "-f");
     org.awaitility.Awaitility.await("follower printed some lines")
         .atMost(RUN)
         .until(() -> follow.stdout().contains("line 3\n"));
 
     capstan.crash(capstan.manifest().pid());
+    Files.writeString(go, "go");
     CliResult followed = follow.awaitExit();
     CliResult stored = capstan.run("task", "logs", String.valueOf(id));
 

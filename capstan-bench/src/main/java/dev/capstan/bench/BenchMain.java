@@ -2,6 +2,7 @@ package dev.capstan.bench;
 
 import dev.capstan.time.Clocks;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -12,8 +13,10 @@ import java.util.Map;
  * Runs the benchmark suites against the packaged jar, prints a table and writes {@code
  * BENCHMARKS.md}.
  *
- * <p>Usage: {@code ./bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]}; {@code
- * --tasks} sizes the task suite (default 1,000).
+ * <p>Usage: {@code ./bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]
+ * [--ttft-turns N] [--sessions N] [--session-turns N] [--llm-first-token-ms N] [--llm-token-ms N]
+ * [--llm-tokens N]}; {@code --tasks} sizes the task suite (default 1,000), the others the session
+ * suite and its LLM stand-in (see {@link BenchContext.SessionSize#DEFAULTS}).
  */
 public final class BenchMain {
   /** Every suite, in report order. Later features add theirs here. */
@@ -22,7 +25,8 @@ public final class BenchMain {
           new DaemonLifecycleBench(),
           new EventIngestBench(),
           new EventFanoutBench(),
-          new TaskThroughputBench());
+          new TaskThroughputBench(),
+          new SessionBench());
 
   private BenchMain() {}
 
@@ -32,6 +36,13 @@ public final class BenchMain {
     Path out = null;
     String only = null;
     int tasks = BenchContext.DEFAULT_TASKS;
+    BenchContext.SessionSize defaults = BenchContext.SessionSize.DEFAULTS;
+    int ttftTurns = defaults.ttftTurns();
+    int sessions = defaults.parallel();
+    int sessionTurns = defaults.turnsPerSession();
+    long firstTokenMs = defaults.pacing().firstToken().toMillis();
+    long tokenMs = defaults.pacing().perToken().toMillis();
+    int tokens = defaults.pacing().tokens();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -39,9 +50,17 @@ public final class BenchMain {
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = args[++i];
         case "--tasks" -> tasks = Integer.parseInt(args[++i]);
+        case "--ttft-turns" -> ttftTurns = Integer.parseInt(args[++i]);
+        case "--sessions" -> sessions = Integer.parseInt(args[++i]);
+        case "--session-turns" -> sessionTurns = Integer.parseInt(args[++i]);
+        case "--llm-first-token-ms" -> firstTokenMs = Long.parseLong(args[++i]);
+        case "--llm-token-ms" -> tokenMs = Long.parseLong(args[++i]);
+        case "--llm-tokens" -> tokens = Integer.parseInt(args[++i]);
         default -> {
           System.err.println(
-              "usage: bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]");
+              "usage: bench [--runs N] [--root DIR] [--out FILE] [--only TITLE] [--tasks N]"
+                  + " [--ttft-turns N] [--sessions N] [--session-turns N]"
+                  + " [--llm-first-token-ms N] [--llm-token-ms N] [--llm-tokens N]");
           System.exit(2);
         }
       }
@@ -51,7 +70,14 @@ public final class BenchMain {
             .info()
             .command()
             .orElse(System.getProperty("java.home") + "/bin/java");
-    BenchContext context = new BenchContext(root, runs, java, tasks);
+    BenchContext.SessionSize sessionSize =
+        new BenchContext.SessionSize(
+            ttftTurns,
+            sessions,
+            sessionTurns,
+            new BenchLlmServer.Pacing(
+                Duration.ofMillis(firstTokenMs), Duration.ofMillis(tokenMs), tokens));
+    BenchContext context = new BenchContext(root, runs, java, tasks, sessionSize);
     Map<String, List<Figure>> results = new LinkedHashMap<>();
     for (Benchmark suite : SUITES) {
       if (only != null && !suite.title().equalsIgnoreCase(only)) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -47,6 +48,33 @@ final class Processes {
     builder.environment().remove("CAPSTAN_TOKEN");
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /**
+   * CPU time in milliseconds (user + system) of process {@code pid} itself and of its children that
+   * it has waited for, from {@code /proc/<pid>/stat}; empty when unreadable (not Linux).
+   */
+  static Optional<double[]> cpuMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields[11..14] are utime, stime, cutime, cstime in clock ticks (fields 14-17 of stat).
+      double self = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      double children = Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+      double millisPerTick = 1000.0 / CLOCK_TICKS;
+      return Optional.of(new double[] {self * millisPerTick, children * millisPerTick});
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  // why: USER_HZ is 100 on every Linux architecture Capstan runs on.
+  private static final int CLOCK_TICKS = 100;
+
+  /** Extra JVM options for a daemon the benchmarks start, as the CLI takes them. */
+  static List<String> daemonJavaOptions() {
+    String extra = System.getenv().getOrDefault("CAPSTAN_DAEMON_JAVA_OPTS", "").trim();
+    return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
   }
 
   /** A port that was free a moment ago. */

@@ -71,9 +71,21 @@ final class TaskThroughputBench implements Benchmark {
     List<Double> capstanPerTask = new ArrayList<>();
     List<Double> scriptPerTask = new ArrayList<>();
     List<Double> ratio = new ArrayList<>();
+    List<Double> daemonCpu = new ArrayList<>();
+    List<Double> childCpu = new ArrayList<>();
+    List<Double> scriptCpu = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       CapstanRun capstan = capstanRun(context, tasks);
-      double script = scriptRun(context, tasks);
+      ScriptRun scriptRun = scriptRun(context, tasks);
+      double script = scriptRun.wallMillis();
+      capstan
+          .cpuMillis()
+          .ifPresent(
+              cpu -> {
+                daemonCpu.add(cpu[0] / tasks);
+                childCpu.add(cpu[1] / tasks);
+              });
+      scriptRun.cpuMillis().ifPresent(cpu -> scriptCpu.add(cpu / tasks));
       throughput.add(tasks / (capstan.wallMillis() / 1000));
       fillP50.add(percentile(capstan.fillGapsMillis(), 0.50));
       fillP99.add(percentile(capstan.fillGapsMillis(), 0.99));
@@ -92,7 +104,8 @@ final class TaskThroughputBench implements Benchmark {
             + " per repo; "
             + runs
             + " run(s)";
-    return List.of(
+    List<Figure> figures = new ArrayList<>();
+    figures.add(
         new Figure(
             "Tasks/s end to end",
             "tasks/s",
@@ -101,7 +114,8 @@ final class TaskThroughputBench implements Benchmark {
             true,
             setup
                 + "; from the first submit until the last task completed, after a warm-up of"
-                + " max(20, min(N/10, 100)) tasks on the same daemon"),
+                + " max(20, min(N/10, 100)) tasks on the same daemon"));
+    figures.add(
         new Figure(
             "Freed slot → next task started, p50",
             "ms",
@@ -109,19 +123,22 @@ final class TaskThroughputBench implements Benchmark {
             Optional.empty(),
             "per run, the median over every freed slot while tasks waited: ts of the task.state"
                 + " event leaving provisioning/running to the ts of the next queued →"
-                + " provisioning (the `tasks` stream)"),
+                + " provisioning (the `tasks` stream)"));
+    figures.add(
         new Figure(
             "Freed slot → next task started, p99",
             "ms",
             fillP99,
             Optional.of(50.0),
-            "same, 99th percentile per run"),
+            "same, 99th percentile per run"));
+    figures.add(
         new Figure(
             "Capstan wall time per task",
             "ms",
             capstanPerTask,
             Optional.empty(),
-            "wall time of the whole queue divided by the task count"),
+            "wall time of the whole queue divided by the task count"));
+    figures.add(
         new Figure(
             "Plain script wall time per task",
             "ms",
@@ -130,17 +147,66 @@ final class TaskThroughputBench implements Benchmark {
             "a shell script per task (git worktree add under a per-repo flock, run `true`, commit"
                 + " when anything changed), "
                 + GLOBAL_LIMIT
-                + " scripts at a time, on the same 20 repos"),
+                + " scripts at a time, on the same 20 repos"));
+    figures.add(
         new Figure(
             "Overhead ratio, Capstan ÷ plain script",
             "×",
             ratio,
             Optional.of(1.3),
             "both with the same parallelism (" + GLOBAL_LIMIT + " at once)"));
+    if (!daemonCpu.isEmpty() && !scriptCpu.isEmpty()) {
+      figures.add(
+          new Figure(
+              "Capstan daemon CPU per task",
+              "ms",
+              daemonCpu,
+              Optional.empty(),
+              "user + system time of the daemon JVM itself over the measured tasks, per task"));
+      figures.add(
+          new Figure(
+              "Capstan child processes CPU per task",
+              "ms",
+              childCpu,
+              Optional.empty(),
+              "user + system time of the processes the daemon ran (git, setsid, the agent),"
+                  + " per task"));
+      figures.add(
+          new Figure(
+              "Plain script CPU per task",
+              "ms",
+              scriptCpu,
+              Optional.empty(),
+              "user + system time of the scripts and the git they ran, per task"));
+    }
+    return figures;
   }
 
-  /** What one Capstan run measured. */
-  private record CapstanRun(double wallMillis, List<Double> fillGapsMillis) {}
+  /**
+   * What one Capstan run measured.
+   *
+   * @param cpuMillis the daemon's own CPU time and that of the processes it ran (git, the agents),
+   *     over the measured tasks; empty when {@code /proc} cannot be read
+   */
+  private record CapstanRun(
+      double wallMillis, List<Double> fillGapsMillis, Optional<double[]> cpuMillis) {}
+
+  /** The daemon JVM, with the options of {@code CAPSTAN_DAEMON_JAVA_OPTS} (for profiling). */
+  private static List<String> daemonCommand(BenchContext context) {
+    List<String> command = new ArrayList<>();
+    command.add(context.java());
+    command.addAll(Processes.daemonJavaOptions());
+    command.addAll(List.of("-jar", context.jar().toString(), "daemon", "run"));
+    return command;
+  }
+
+  private static Optional<double[]> cpuDelta(Optional<double[]> before, Optional<double[]> after) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new double[] {after.get()[0] - before.get()[0], after.get()[1] - before.get()[1]});
+  }
 
   private CapstanRun capstanRun(BenchContext context, int tasks) throws Exception {
     Path home = context.newHome();
@@ -150,7 +216,7 @@ final class TaskThroughputBench implements Benchmark {
       List<Path> repoDirs = createRepos(repos);
       daemon =
           Processes.start(
-              List.of(context.java(), "-jar", context.jar().toString(), "daemon", "run"),
+              daemonCommand(context),
               Map.of(
                   "CAPSTAN_HOME",
                   home.toString(),
@@ -174,18 +240,25 @@ final class TaskThroughputBench implements Benchmark {
       submit(api, repoDirs, warmUp, "warm-up");
       awaitAllSettled(api, warmUp, Stopwatch.start());
       long measuredAfter = lastSeq(api);
+      Optional<double[]> cpuBefore = Processes.cpuMillis(daemon.pid());
       Stopwatch wall = Stopwatch.start();
       submit(api, repoDirs, tasks, "bench");
       awaitAllSettled(api, tasks, wall);
       double wallMillis = wall.elapsed().toNanos() / 1e6;
-      return new CapstanRun(wallMillis, fillGaps(tasksEvents(api, measuredAfter)));
+      Optional<double[]> cpuAfter = Processes.cpuMillis(daemon.pid());
+      return new CapstanRun(
+          wallMillis, fillGaps(tasksEvents(api, measuredAfter)), cpuDelta(cpuBefore, cpuAfter));
     } finally {
       if (daemon != null) {
         daemon.destroy();
         daemon.waitFor(30, TimeUnit.SECONDS);
         daemon.destroyForcibly();
       }
-      Processes.deleteTree(home);
+      if (System.getenv("CAPSTAN_BENCH_KEEP_HOME") != null) {
+        System.err.println("task bench: daemon home kept at " + home);
+      } else {
+        Processes.deleteTree(home);
+      }
       Processes.deleteTree(repos);
     }
   }
@@ -277,13 +350,18 @@ final class TaskThroughputBench implements Benchmark {
     return gaps;
   }
 
-  private double scriptRun(BenchContext context, int tasks) throws Exception {
+  /** What one script run measured: wall time and the CPU time of its processes, if readable. */
+  private record ScriptRun(double wallMillis, Optional<Double> cpuMillis) {}
+
+  private ScriptRun scriptRun(BenchContext context, int tasks) throws Exception {
     Path repos = Files.createTempDirectory("capstan-bench-script");
     ExecutorService pool = Executors.newFixedThreadPool(GLOBAL_LIMIT);
     try {
       List<Path> repoDirs = createRepos(repos);
       Path script = repos.resolve("task.sh");
       Files.writeString(script, SCRIPT);
+      long self = ProcessHandle.current().pid();
+      Optional<double[]> cpuBefore = Processes.cpuMillis(self);
       Stopwatch wall = Stopwatch.start();
       List<Future<Double>> done = new ArrayList<>();
       for (int i = 0; i < tasks; i++) {
@@ -297,7 +375,11 @@ final class TaskThroughputBench implements Benchmark {
       for (Future<Double> future : done) {
         future.get();
       }
-      return wall.elapsed().toNanos() / 1e6;
+      double wallMillis = wall.elapsed().toNanos() / 1e6;
+      // why: every script was waited for by this JVM, so its CPU (and its git's) is in our
+      // children's CPU time.
+      return new ScriptRun(
+          wallMillis, cpuDelta(cpuBefore, Processes.cpuMillis(self)).map(cpu -> cpu[1]));
     } finally {
       pool.shutdownNow();
       Processes.deleteTree(repos);
@@ -365,7 +447,13 @@ final class TaskThroughputBench implements Benchmark {
         }
         Thread.sleep(5);
       }
-      String url = Json.mapper().readTree(manifest.toFile()).path("url").asText();
+      return open(home);
+    }
+
+    /** The API of the daemon running for {@code home} (its manifest is written). */
+    static Api open(Path home) throws IOException {
+      String url =
+          Json.mapper().readTree(home.resolve("daemon.json").toFile()).path("url").asText();
       String token =
           Json.mapper().readTree(home.resolve("auth.json").toFile()).path("token").asText();
       return new Api(url, token);

@@ -32,9 +32,17 @@ public final class AgentRegistry {
     return new AgentRegistry(java.util.Collections.unmodifiableMap(byName));
   }
 
-  /** The registry of the agents that ship with Capstan. */
+  /** The registry of the agents that ship with Capstan and need nothing of the daemon. */
   public static AgentRegistry builtIn() {
     return of(List.of(new CommandAgent()));
+  }
+
+  /**
+   * The registry of the agents that ship with Capstan, with the daemon's own agent (the {@code
+   * builtin} one, built at wiring time because it needs the LLM client, tools and approvals).
+   */
+  public static AgentRegistry builtIn(Agent builtin) {
+    return of(List.of(new CommandAgent(), builtin));
   }
 
   /** The agent named {@code name}, if registered. */

@@ -45,6 +45,18 @@ public record ApprovalRequest(
         Optional.of(toolCallId));
   }
 
+  /** A request of a task's attempt (the built-in agent running as a task agent). */
+  public static ApprovalRequest ofTask(
+      long taskId, String toolCallId, String tool, String arguments) {
+    return new ApprovalRequest(
+        tool,
+        arguments,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(taskId),
+        Optional.of(toolCallId));
+  }
+
   /** The stream of the owner: {@code session/<id>} or {@code task/<id>}. */
   static StreamName ownerStream(Approval approval) {
     return approval

@@ -36,6 +36,9 @@ public final class Approvals {
   /** Who resolves expired approvals, in {@code decidedBy}. */
   public static final String BY_TIMEOUT = "timeout";
 
+  // why: pending approvals are a handful in practice; the scan is bounded all the same.
+  private static final int MAX_PENDING_SCAN = 10_000;
+
   private final ApprovalStore store;
   private final EventLog events;
   private final Clock clock;
@@ -191,6 +194,30 @@ public final class Approvals {
         .flatMap(
             pending -> resolveQuietly(pending.id(), ApprovalStatus.CANCELLED, BY_CANCEL, reason))
         .toList();
+  }
+
+  /**
+   * Resolves one approval as cancelled, if it is still pending (a person's decision that came first
+   * stands).
+   *
+   * @return the approval as cancelled now, or empty when it was no longer pending
+   */
+  public Optional<Approval> cancel(String approvalId, String reason) {
+    return resolveQuietly(approvalId, ApprovalStatus.CANCELLED, BY_CANCEL, reason).findFirst();
+  }
+
+  /**
+   * Resolves every pending approval owned by a task as cancelled; returns them. Used at startup:
+   * whatever waited for them is gone with the daemon that ran it.
+   */
+  public List<Approval> cancelPendingOfTasks(String reason) {
+    List<Approval> cancelled = new java.util.ArrayList<>();
+    for (Approval approval : store.list(Optional.of(ApprovalStatus.PENDING), MAX_PENDING_SCAN)) {
+      if (approval.taskId().isPresent()) {
+        cancel(approval.id(), reason).ifPresent(cancelled::add);
+      }
+    }
+    return cancelled;
   }
 
   /** Resolves every pending approval past its expiry as expired; returns how many. */

@@ -13,6 +13,11 @@ import java.util.function.Consumer;
  * concatenated in seq order, are exactly the text appended, so a replay shows what a live client
  * saw.
  *
+ * <p>Tagged text (a turn's answer) is the exception to the linger: the first text of a tag goes out
+ * at once, so a reader sees a turn's first token without waiting for the linger. A tag counts as
+ * new when it differs from the last one the stream's buffer held, which includes a buffer forgotten
+ * while idle; at most one early chunk per tag and idle pause.
+ *
  * <p>Thread-safe. Appends to one stream keep their order; each stream has its own lock, held while
  * the chunk is handed to the writer so that chunks cannot overtake each other.
  */
@@ -97,6 +102,9 @@ public final class OutputCoalescer {
         buffer.text.setLength(0);
         sink.accept(new Chunk(stream, buffer.tag, chunk));
       }
+      // why: a reader waits for the first text of a turn (time to first token); it goes out at
+      // once instead of after the linger. Later text of the turn is coalesced as before.
+      boolean firstOfTag = !tag.isEmpty() && !tag.equals(buffer.tag);
       buffer.tag = tag;
       if (buffer.text.isEmpty()) {
         buffer.firstAtNanos = System.nanoTime();
@@ -112,6 +120,14 @@ public final class OutputCoalescer {
         buffer.text.delete(0, end);
         buffer.firstAtNanos = System.nanoTime();
         sink.accept(new Chunk(stream, buffer.tag, chunk));
+      }
+      if (firstOfTag) {
+        int end = wholeCharacters(buffer.text, buffer.text.length());
+        if (end > 0) {
+          String chunk = buffer.text.substring(0, end);
+          buffer.text.delete(0, end);
+          sink.accept(new Chunk(stream, buffer.tag, chunk));
+        }
       }
       return true;
     } finally {

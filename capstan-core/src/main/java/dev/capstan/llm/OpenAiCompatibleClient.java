@@ -34,7 +34,9 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
   private final LlmSettings settings;
   private final Optional<LlmApiKey> apiKey;
   private final CircuitBreaker breaker;
-  private final HttpClient http;
+  private final Object httpLock = new Object();
+  private HttpClient http; // guarded by httpLock; built on first use
+  private boolean closed; // guarded by httpLock
   private final AtomicBoolean sendUsageOption = new AtomicBoolean(true);
   private final AtomicReference<CachedModel> defaultModel = new AtomicReference<>();
 
@@ -50,12 +52,6 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
     this.breaker = Objects.requireNonNull(breaker, "breaker");
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
   }
 
   /** The settings it runs with. */
@@ -89,7 +85,7 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
             .build();
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http().send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       LlmException failure = Failures.fromIo(e, url, settings, false, true);
       if (failure.code() == ErrorCode.LLM_UNREACHABLE) {
@@ -134,7 +130,12 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
   /** Closes the HTTP client; requests in flight are aborted. */
   @Override
   public void close() {
-    http.shutdownNow();
+    synchronized (httpLock) {
+      closed = true;
+      if (http != null) {
+        http.shutdownNow();
+      }
+    }
   }
 
   /**
@@ -169,8 +170,25 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
     defaultModel.set(null);
   }
 
+  /**
+   * The HTTP client, built on first use: building one sets up TLS, which costs a noticeable part of
+   * the daemon's start, and a daemon that never talks to an LLM should not pay for it.
+   */
   HttpClient http() {
-    return http;
+    synchronized (httpLock) {
+      if (closed) {
+        throw new IllegalStateException("the LLM client is closed");
+      }
+      if (http == null) {
+        http =
+            HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+      }
+      return http;
+    }
   }
 
   boolean sendUsageOption() {

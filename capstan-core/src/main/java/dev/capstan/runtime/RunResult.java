@@ -48,6 +48,25 @@ public sealed interface RunResult {
     }
   }
 
+  /**
+   * An agent that runs inside the daemon (the built-in agent) ended without doing its job, for a
+   * reason it can name: the LLM server was unreachable, the model kept calling tools, ...
+   *
+   * @param code a stable code, for example {@code LLM_UNREACHABLE}
+   * @param message a sentence for a person
+   */
+  record Failed(String code, String message) implements RunResult {
+    public Failed {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(message, "message");
+    }
+
+    /** One line for the attempt's reason. */
+    public String reason() {
+      return code + ": " + message;
+    }
+  }
+
   /** {@link AgentRun#cancel()} stopped the run. */
   record Cancelled() implements RunResult {}
 

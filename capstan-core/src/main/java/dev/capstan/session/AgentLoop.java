@@ -1,15 +1,12 @@
 package dev.capstan.session;
 
 import dev.capstan.approval.Approval;
-import dev.capstan.approval.ApprovalRequest;
 import dev.capstan.approval.ApprovalSettings;
 import dev.capstan.approval.ApprovalStatus;
 import dev.capstan.approval.ApprovalStore;
 import dev.capstan.approval.Approvals;
 import dev.capstan.error.ErrorCode;
-import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
-import dev.capstan.event.StreamName;
 import dev.capstan.llm.ChatMessage;
 import dev.capstan.llm.ChatRequest;
 import dev.capstan.llm.ChatResult;
@@ -30,13 +27,10 @@ import dev.capstan.tool.ToolRegistry;
 import dev.capstan.tool.ToolResult;
 import dev.capstan.tool.Workspace;
 import dev.capstan.tool.WorkspaceInvalid;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * while it streams. A tool call runs at most once: an LLM retry happens only before the first token
  * (inside the client), and a call that has a stored result is never run again.
  *
- * <p>Thread-safe (stateless between turns); one turn runs on one thread.
+ * <p>The same loop serves a session's turn and a task's attempt: a {@link LoopHost} says where the
+ * conversation is kept, where events go and who owns the approvals.
+ *
+ * <p>Thread-safe (stateless between runs); one run is confined to one thread.
  */
 public final class AgentLoop implements TurnExecutor {
   private static final Logger log = LoggerFactory.getLogger(AgentLoop.class);
@@ -94,13 +91,23 @@ public final class AgentLoop implements TurnExecutor {
 
   @Override
   public TurnEnd run(ActiveTurn active) {
-    return new Run(active).run();
+    return run(new SessionHost(active, store, approvalStore, events));
   }
 
-  /** The system prompt for a session's workspace. */
-  static String systemPrompt(Session session) {
+  /** Runs the loop for {@code host} to its end; never throws for expected failures. */
+  public TurnEnd run(LoopHost host) {
+    return new Run(host).run();
+  }
+
+  /** The configured tool policies and limits. */
+  public AgentSettings settings() {
+    return settings;
+  }
+
+  /** The system prompt for a workspace directory. */
+  public static String systemPrompt(String workspace) {
     return "You are Capstan's built-in coding agent. You work in the directory "
-        + session.workspace()
+        + workspace
         + " and cannot leave it. Use the tools to read, search and change files and to run"
         + " commands; give paths relative to that directory. Some tool calls need a person's"
         + " approval; if a call is denied, do not retry it, explain what you would have done."
@@ -119,12 +126,9 @@ public final class AgentLoop implements TurnExecutor {
     }
   }
 
-  /** One turn's run. Confined to the turn's thread. */
+  /** One run. Confined to its thread. */
   private final class Run {
-    private final ActiveTurn active;
-    private final Turn turn;
-    private final Session session;
-    private final StreamName stream;
+    private final LoopHost host;
     private final CancelToken cancel;
     private final Stopwatch stopwatch = Stopwatch.start();
     private final StringBuilder answer;
@@ -135,19 +139,16 @@ public final class AgentLoop implements TurnExecutor {
     private Optional<Long> ttftMillis = Optional.empty();
     private long lastSaveNanos = System.nanoTime();
 
-    Run(ActiveTurn active) {
-      this.active = active;
-      this.turn = active.turn();
-      this.session = active.session();
-      this.stream = StreamName.session(session.id());
-      this.cancel = active.cancelToken();
-      this.answer = new StringBuilder(turn.assistantText());
+    Run(LoopHost host) {
+      this.host = host;
+      this.cancel = host.cancelToken();
+      this.answer = new StringBuilder(host.answerSoFar());
     }
 
     TurnEnd run() {
       try {
         Workspace workspace = openWorkspace();
-        List<ChatMessage> history = history();
+        List<ChatMessage> history = host.context();
         startConversation();
         for (int iteration = 0; iteration < settings.maxIterations(); iteration++) {
           checkCancelled();
@@ -180,7 +181,7 @@ public final class AgentLoop implements TurnExecutor {
             TurnErrorCode.ITERATION_LIMIT,
             "The model was still calling tools after "
                 + settings.maxIterations()
-                + " rounds; the turn was stopped.");
+                + " rounds; the run was stopped.");
       } catch (Stop stop) {
         return ended(stop.code, stop.getMessage());
       }
@@ -188,44 +189,27 @@ public final class AgentLoop implements TurnExecutor {
 
     private Workspace openWorkspace() {
       try {
-        return Workspace.open(Path.of(session.workspace()));
+        return Workspace.open(host.workspace());
       } catch (WorkspaceInvalid e) {
         throw new Stop(TurnErrorCode.INTERNAL, e.getMessage());
       }
     }
 
-    /** The messages of the session's earlier completed turns. */
-    private List<ChatMessage> history() {
-      List<ChatMessage> history = new ArrayList<>();
-      history.add(new ChatMessage.System(systemPrompt(session)));
-      for (Turn earlier : store.turnsOf(session.id())) {
-        if (earlier.position() >= turn.position()) {
-          break;
-        }
-        if (earlier.status() == TurnStatus.COMPLETED) {
-          store.messagesOf(earlier.id()).forEach(m -> history.add(toChat(m)));
-        }
-      }
-      return history;
-    }
-
-    /** Loads what this turn already stored, or copies the turn it resumes, or stores the ask. */
+    /** Loads what this run already stored, or copies what it resumes, or stores the ask. */
     private void startConversation() {
-      own.addAll(store.messagesOf(turn.id()));
-      if (own.isEmpty() && turn.resumeOf().isPresent()) {
-        for (ConversationMessage message : store.messagesOf(turn.resumeOf().get())) {
-          appendMessage(
-              message.role(),
-              message.content(),
-              message.toolCalls(),
-              message.toolCallId(),
-              message.toolName());
-        }
-      }
+      own.addAll(
+          host.begin(
+              message ->
+                  appendMessage(
+                      message.role(),
+                      message.content(),
+                      message.toolCalls(),
+                      message.toolCallId(),
+                      message.toolName())));
       if (own.isEmpty()) {
         appendMessage(
             ConversationMessage.Role.USER,
-            turn.userMessage(),
+            host.userMessage(),
             List.of(),
             Optional.empty(),
             Optional.empty());
@@ -250,15 +234,15 @@ public final class AgentLoop implements TurnExecutor {
       List<ChatMessage> messages = new ArrayList<>(history);
       own.forEach(m -> messages.add(toChat(m)));
       ChatRequest request = ChatRequest.of(messages, tools.definitions());
-      if (session.model().isPresent()) {
-        request = request.withModel(session.model().get());
+      if (host.model().isPresent()) {
+        request = request.withModel(host.model().get());
       }
       StreamListener listener =
           new StreamListener() {
             @Override
             public void onText(String text) {
               answer.append(text);
-              events.appendTurnDelta(stream, turn.id(), text);
+              host.onText(text);
               saveTextNowAndThen();
             }
           };
@@ -289,7 +273,7 @@ public final class AgentLoop implements TurnExecutor {
       long now = System.nanoTime();
       if (now - lastSaveNanos >= SAVE_TEXT_EVERY_NANOS) {
         lastSaveNanos = now;
-        store.saveAssistantText(turn.id(), answer.toString());
+        host.saveText(answer.toString());
       }
     }
 
@@ -299,7 +283,7 @@ public final class AgentLoop implements TurnExecutor {
       ToolPolicy policy =
           tool.map(
                   t ->
-                      ToolPolicies.effectivePolicy(t, settings.policies(), sessionOverrides())
+                      ToolPolicies.effectivePolicy(t, settings.policies(), host.policyOverrides())
                           .policy())
               .orElse(ToolPolicy.ALLOW);
       String preview = ToolPreview.of(call, ToolPreview.DEFAULT_MAX_CHARS);
@@ -310,7 +294,7 @@ public final class AgentLoop implements TurnExecutor {
                 call,
                 "Denied by policy: the "
                     + call.name()
-                    + " tool is not allowed in this session. Do not retry it.");
+                    + " tool is not allowed here. Do not retry it.");
         case ASK -> {
           Approval decided = approval(call);
           switch (decided.status()) {
@@ -325,7 +309,7 @@ public final class AgentLoop implements TurnExecutor {
               if (approvals.settings().timeoutAction() == ApprovalSettings.TimeoutAction.CANCEL) {
                 throw new Stop(
                     TurnErrorCode.CANCELLED,
-                    "Approval " + decided.id() + " expired; the turn was cancelled.");
+                    "Approval " + decided.id() + " expired; the run was cancelled.");
               }
               refuse(call, "Nobody approved this call in time; it was not run.");
             }
@@ -336,28 +320,15 @@ public final class AgentLoop implements TurnExecutor {
       }
     }
 
-    private Map<String, ToolPolicy> sessionOverrides() {
-      Map<String, ToolPolicy> overrides = new HashMap<>();
-      store.policiesOf(session.id()).forEach((tool, p) -> overrides.put(tool, ToolPolicy.parse(p)));
-      return overrides;
-    }
-
     /** The decision for a call: one stored earlier (a resumed turn), or a new request's. */
     private Approval approval(ToolCall call) {
-      Optional<Approval> earlier = approvalStore.findByToolCall(turn.id(), call.id());
-      if (earlier.isEmpty() && turn.resumeOf().isPresent()) {
-        earlier = approvalStore.findByToolCall(turn.resumeOf().get(), call.id());
-      }
       Approval approval =
-          earlier.orElseGet(
-              () ->
-                  approvals.request(
-                      ApprovalRequest.ofTurn(
-                          session.id(), turn.id(), call.id(), call.name(), call.arguments())));
+          host.earlierApproval(call).orElseGet(() -> approvals.request(host.approvalRequest(call)));
       if (approval.status() != ApprovalStatus.PENDING) {
         return approval;
       }
       CompletableFuture<Approval> waiter = approvals.awaitResolution(approval.id());
+      host.onAwaitingApproval(approval);
       try (CancelToken.Registration ignored = cancel.onCancel(() -> waiter.cancel(false))) {
         while (true) {
           try {
@@ -376,17 +347,21 @@ public final class AgentLoop implements TurnExecutor {
         }
       } finally {
         approvals.stopWaiting(approval.id());
+        host.onApprovalEnded(approval);
       }
     }
 
     private void execute(ToolCall call, Workspace workspace, String preview) {
-      events.append(stream, new EventData.ToolStarted(turn.id(), call.id(), call.name(), preview));
+      host.onToolStarted(call, preview);
       Stopwatch ran = Stopwatch.start();
       ToolResult result;
       try {
-        result = tools.invoke(call, new ToolContext(workspace, settings.limits(), cancel));
+        result =
+            tools.invoke(
+                call,
+                new ToolContext(workspace, settings.limits(), cancel, host.toolEnvironment()));
       } catch (RuntimeException e) {
-        log.error("tool failed turn={} tool={}", turn.id(), call.name(), e);
+        log.error("tool failed conversation={} tool={}", host.conversationId(), call.name(), e);
         result = ToolResult.error("The tool failed: " + e.getMessage());
       }
       appendMessage(
@@ -395,15 +370,11 @@ public final class AgentLoop implements TurnExecutor {
           List.of(),
           Optional.of(call.id()),
           Optional.of(call.name()));
-      events.append(
-          stream,
-          new EventData.ToolFinished(
-              turn.id(),
-              call.id(),
-              call.name(),
-              result.outcome().wireName(),
-              ToolPreview.cut(result.content(), ToolPreview.DEFAULT_MAX_CHARS),
-              ran.elapsed().toMillis()));
+      host.onToolFinished(
+          call,
+          result.outcome().wireName(),
+          ToolPreview.cut(result.content(), ToolPreview.DEFAULT_MAX_CHARS),
+          ran.elapsed().toMillis());
       if (result.outcome() == ToolOutcome.CANCELLED) {
         checkCancelled();
       }
@@ -416,9 +387,7 @@ public final class AgentLoop implements TurnExecutor {
           List.of(),
           Optional.of(call.id()),
           Optional.of(call.name()));
-      events.append(
-          stream,
-          new EventData.ToolFinished(turn.id(), call.id(), call.name(), "denied", message, 0));
+      host.onToolFinished(call, "denied", message, 0);
     }
 
     private void appendMessage(
@@ -429,11 +398,18 @@ public final class AgentLoop implements TurnExecutor {
         Optional<String> toolName) {
       ConversationMessage message =
           new ConversationMessage(
-              turn.id(), own.size(), role, content, calls, toolCallId, toolName, clock.instant());
-      store.appendMessage(message);
+              host.conversationId(),
+              own.size(),
+              role,
+              content,
+              calls,
+              toolCallId,
+              toolName,
+              clock.instant());
+      host.append(message);
       own.add(message);
       if (role == ConversationMessage.Role.ASSISTANT) {
-        store.saveAssistantText(turn.id(), answer.toString());
+        host.saveText(answer.toString());
       }
     }
 
@@ -441,7 +417,7 @@ public final class AgentLoop implements TurnExecutor {
       if (cancel.isCancelled()) {
         throw new Stop(
             TurnErrorCode.CANCELLED,
-            active.shuttingDown() ? "The daemon is stopping." : "Cancelled while running.");
+            host.shuttingDown() ? "The daemon is stopping." : "Cancelled while running.");
       }
     }
 
@@ -474,7 +450,7 @@ public final class AgentLoop implements TurnExecutor {
     }
   }
 
-  private static ChatMessage toChat(ConversationMessage message) {
+  static ChatMessage toChat(ConversationMessage message) {
     return switch (message.role()) {
       case USER -> new ChatMessage.User(message.content());
       case ASSISTANT -> new ChatMessage.Assistant(message.content(), message.toolCalls());

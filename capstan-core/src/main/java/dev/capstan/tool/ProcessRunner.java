@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a command for a tool: in the workspace, in its own process group (through {@code setsid}),
- * with a minimal environment (no Capstan secrets), a deadline and an output cap. On timeout or
- * cancel the whole process group is killed, and any descendant still alive after it.
+ * with a minimal environment (no Capstan secrets) plus the context's {@link
+ * ToolContext#processEnv()}, a deadline and an output cap. On timeout or cancel the whole process
+ * group is killed, and any descendant still alive after it.
  *
  * <p>Thread-safe (stateless).
  */
@@ -57,6 +58,9 @@ final class ProcessRunner {
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.put("GIT_PAGER", "cat");
     env.put("PAGER", "cat");
+    // why: added without replacing the fixed entries: a caller adds a marker, it cannot change
+    // PATH or HOME of the command.
+    context.processEnv().forEach(env::putIfAbsent);
     Process process = builder.start();
     long cap = context.limits().maxOutputBytes();
     CappedSink sink = new CappedSink(cap);

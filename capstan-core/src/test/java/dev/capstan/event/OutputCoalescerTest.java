@@ -198,6 +198,47 @@ class OutputCoalescerTest {
   }
 
   @Test
+  void the_first_text_of_a_turn_goes_out_at_once_and_the_rest_waits_for_the_linger() {
+    OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
+    StreamName session = StreamName.session("s1");
+
+    coalescer.append(session, "t1", "Hel");
+    coalescer.append(session, "t1", "lo, ");
+    coalescer.append(session, "t1", "world");
+    assertThat(texts()).containsExactly("Hel");
+
+    coalescer.append(session, "t2", "Sec");
+    coalescer.append(session, "t2", "ond");
+    assertThat(chunks)
+        .extracting(chunk -> chunk.tag() + "=" + chunk.text())
+        .containsExactly("t1=Hel", "t1=lo, world", "t2=Sec");
+
+    coalescer.flush(true);
+    assertThat(texts()).containsExactly("Hel", "lo, world", "Sec", "ond");
+  }
+
+  @Test
+  void untagged_output_still_waits_for_the_linger() {
+    OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
+
+    coalescer.append(STREAM, "first line of a task\n");
+
+    assertThat(chunks).isEmpty();
+  }
+
+  @Test
+  void the_first_text_of_a_turn_keeps_a_trailing_half_character_until_its_other_half_comes() {
+    OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
+    StreamName session = StreamName.session("s1");
+
+    coalescer.append(session, "t1", "a\ud83d");
+    coalescer.append(session, "t1", "\ude80");
+    coalescer.flush(true);
+
+    assertThat(texts()).containsExactly("a", "\ud83d\ude80");
+  }
+
+  @Test
   void flushing_one_stream_leaves_the_others_buffered() {
     OutputCoalescer coalescer = new OutputCoalescer(1_000, NEVER, chunks::add);
 

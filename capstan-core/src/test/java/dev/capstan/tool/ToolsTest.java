@@ -211,6 +211,36 @@ class ToolsTest {
   }
 
   @Test
+  void run_command_carries_the_context_variables_but_keeps_its_own_path() {
+    context =
+        new ToolContext(
+            Workspace.open(root),
+            ToolLimits.DEFAULTS,
+            new CancelToken(),
+            java.util.Map.of("CAPSTAN_RUN_MARKER", "0123456789abcdef/7/1", "PATH", "/nowhere"));
+
+    ToolResult result =
+        call("run_command", args("command", "echo marker=$CAPSTAN_RUN_MARKER path=$PATH"));
+
+    assertThat(result.outcome()).isEqualTo(ToolOutcome.OK);
+    assertThat(result.content())
+        .contains("marker=0123456789abcdef/7/1")
+        .doesNotContain("path=/nowhere");
+  }
+
+  @Test
+  void a_context_refuses_a_variable_name_a_shell_could_not_carry() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new ToolContext(
+                    Workspace.open(root),
+                    ToolLimits.DEFAULTS,
+                    new CancelToken(),
+                    java.util.Map.of("A=B", "x")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void run_command_caps_its_output() {
     context = contextWith(new ToolLimits(1000, 100, 10, Duration.ofSeconds(10)));
 

@@ -5,6 +5,7 @@ import dev.capstan.approval.ApprovalStore;
 import dev.capstan.approval.Approvals;
 import dev.capstan.auth.AuthToken;
 import dev.capstan.auth.TokenFile;
+import dev.capstan.builtin.BuiltinAgent;
 import dev.capstan.config.CapstanSettings;
 import dev.capstan.config.ConfigInvalid;
 import dev.capstan.config.ResolvedSettings;
@@ -51,6 +52,7 @@ import dev.capstan.store.jdbc.JdbcEventStore;
 import dev.capstan.store.jdbc.JdbcIdempotencyStore;
 import dev.capstan.store.jdbc.JdbcSessionStore;
 import dev.capstan.store.jdbc.JdbcTaskStore;
+import dev.capstan.task.TaskWaits;
 import dev.capstan.time.Stopwatch;
 import dev.capstan.tool.ToolLimits;
 import dev.capstan.tool.ToolPolicy;
@@ -209,7 +211,6 @@ public final class Daemon {
                 log.info("event retention deleted={}", deleted);
               }
             }));
-    TaskApi taskApi = startTasks();
     OpenAiCompatibleClient llmClient =
         new OpenAiCompatibleClient(
             settings.llm(),
@@ -222,6 +223,7 @@ public final class Daemon {
         "llm-health",
         new PeriodicLoop("llm-health", settings.llm().healthInterval(), llmMonitor::check));
     SessionParts sessionParts = startSessions(llmClient, tools);
+    TaskApi taskApi = startTasks(sessionParts);
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -312,7 +314,7 @@ public final class Daemon {
   }
 
   /** What the HTTP routes need of sessions. */
-  private record SessionParts(Sessions sessions, Approvals approvals) {}
+  private record SessionParts(Sessions sessions, Approvals approvals, AgentLoop agent) {}
 
   /**
    * Builds sessions, approvals and the built-in agent, ends turns a crash interrupted
@@ -366,10 +368,11 @@ public final class Daemon {
     }
     return new SessionParts(
         new Sessions(sessionStore, approvals, turns, events, tools, options.clock(), ids),
-        approvals);
+        approvals,
+        agent);
   }
 
-  private TaskApi startTasks() {
+  private TaskApi startTasks(SessionParts sessionParts) {
     CapstanSettings.TaskSettings taskSettings = settings.tasks();
     Map<String, String> environment = System.getenv();
     Git git = Git.withEnvironment(environment);
@@ -379,18 +382,37 @@ public final class Daemon {
             git,
             Thread.ofVirtual().name("runtime-", 0).factory());
     IdempotencyStore idempotency = new JdbcIdempotencyStore(database);
+    TaskWaits waits = new TaskWaits(events);
+    BuiltinAgent builtin =
+        new BuiltinAgent(
+            sessionParts.agent(),
+            sessionParts.approvals(),
+            waits,
+            Thread.ofVirtual().name("builtin-", 0).factory());
     TaskEngine engine =
         new TaskEngine(
             new TaskEngineDeps(
                 new JdbcTaskStore(database),
                 events,
                 runtime,
-                AgentRegistry.builtIn(),
+                AgentRegistry.builtIn(builtin),
                 taskSettings,
-                options.clock()));
+                options.clock(),
+                waits));
     TaskHealth health = new TaskHealth(engine);
     // why: recovery runs before the first dispatch, so nothing a dead daemon left runs twice.
     health.recover();
+    // why: a built-in task waiting for an approval did so in the daemon that is gone; its attempt
+    // was interrupted and re-queued above, and the new attempt asks again if it needs to.
+    int stale =
+        sessionParts
+            .approvals()
+            .cancelPendingOfTasks(
+                "The daemon restarted; the task's attempt was interrupted and re-queued.")
+            .size();
+    if (stale > 0) {
+      log.info("resolved {} pending approvals of interrupted task attempts as cancelled", stale);
+    }
     engine.start();
     tasks = engine;
     startDuty(

@@ -3,6 +3,7 @@ package dev.capstan.daemon.git;
 import dev.capstan.runtime.InvalidName;
 import dev.capstan.runtime.Names;
 import dev.capstan.runtime.RuntimeFailure;
+import dev.capstan.runtime.Workspaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +36,12 @@ public final class RepoGit {
   private static final Pattern BRANCH_CHARS = Pattern.compile("[A-Za-z0-9._/+@,=-]+");
   private static final Pattern USERINFO = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://)[^/@]*@");
 
+  // why: whether git accepts a name depends on the name alone, and the base branches of a few
+  // repos are checked for every task; bounded, since names come from users.
+  private static final int MAX_KNOWN_VALID = 1024;
+
   private final Git git;
+  private final Set<String> knownValid = ConcurrentHashMap.newKeySet();
 
   public RepoGit(Git git) {
     this.git = git;
@@ -147,11 +155,19 @@ public final class RepoGit {
         || !BRANCH_CHARS.matcher(branch).matches()) {
       throw InvalidName.branch(branch);
     }
+    // why: Capstan's own task branches are valid by construction; asking git costs a process.
+    if (Workspaces.workspaceNameOf(branch).isPresent() || knownValid.contains(branch)) {
+      return branch;
+    }
     Git.Result check =
         git.run(Path.of("/"), Git.DEFAULT_TIMEOUT, "check-ref-format", "--branch", branch);
     if (!check.ok() || !check.stdout().strip().equals(branch)) {
       throw InvalidName.branch(branch);
     }
+    if (knownValid.size() >= MAX_KNOWN_VALID) {
+      knownValid.clear();
+    }
+    knownValid.add(branch);
     return branch;
   }
 

@@ -2,6 +2,8 @@ package dev.capstan.daemon.local;
 
 import dev.capstan.agent.AgentContext;
 import dev.capstan.agent.AgentLaunch;
+import dev.capstan.agent.InProcessAgent;
+import dev.capstan.agent.InProcessLaunch;
 import dev.capstan.daemon.git.FileTrees;
 import dev.capstan.daemon.git.Git;
 import dev.capstan.daemon.git.RepoGit;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -144,6 +147,9 @@ public final class LocalRuntime implements TaskRuntime {
   public AgentRun launch(LaunchRequest request) {
     Workspace workspace = request.workspace();
     RunMarker marker = new RunMarker(homeHash, request.task().taskId(), request.task().attempt());
+    if (request.agent() instanceof InProcessAgent inProcess) {
+      return launchInProcess(inProcess, request, marker);
+    }
     Path privateDir = runDir(workspace.ref(), request.task().attempt());
     AgentLaunch launch =
         request.agent().launch(new AgentContext(request.task(), workspace.path(), privateDir));
@@ -203,13 +209,62 @@ public final class LocalRuntime implements TaskRuntime {
     return run;
   }
 
+  private AgentRun launchInProcess(InProcessAgent agent, LaunchRequest request, RunMarker marker) {
+    Workspace workspace = request.workspace();
+    // why: the agent runs inside the daemon, but the commands its tools start carry the marker;
+    // it is active for the whole run, so the health loop never takes a running command of this
+    // daemon for an orphan, while one left by a dead daemon is found and killed on start.
+    activate(marker);
+    AgentRun run;
+    try {
+      run =
+          agent.start(
+              new InProcessLaunch(
+                  request.task(),
+                  workspace.ref().repo(),
+                  workspace.path(),
+                  request.limits(),
+                  request.sink(),
+                  marker));
+    } catch (RuntimeException e) {
+      release(marker);
+      throw e;
+    }
+    threads
+        .newThread(
+            () -> {
+              try {
+                run.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                // the engine reports how the run failed; the marker is released all the same
+              } finally {
+                release(marker);
+              }
+            })
+        .start();
+    log.info(
+        "task={} attempt={} agent={} started in-process in {}",
+        marker.taskId(),
+        marker.attempt(),
+        agent.name(),
+        workspace.path());
+    return run;
+  }
+
   @Override
   public CommitResult finish(Workspace workspace, CommitRequest request) {
     Path dir = workspace.path();
     Duration timeout = settings.gitTimeout();
-    boolean dirty =
-        !git.output(dir, timeout, "status", "--porcelain", "--untracked-files=all").isEmpty();
-    if (dirty) {
+    // why: one status call tells both whether anything changed and where HEAD is (the agent may
+    // have committed itself), so a clean workspace costs one git process, not three.
+    WorkspaceStatus status =
+        WorkspaceStatus.parse(
+            git.output(
+                dir, timeout, "status", "--porcelain=v2", "--branch", "--untracked-files=all"));
+    String head = status.head().orElse(null);
+    if (status.dirty()) {
       git.run(dir, timeout, "add", "-A").requireSuccess();
       git.run(
               dir,
@@ -225,12 +280,17 @@ public final class LocalRuntime implements TaskRuntime {
                   "-m",
                   request.message()))
           .requireSuccess();
+      head = null;
     }
-    String head = git.output(dir, timeout, "rev-parse", "--verify", "HEAD^{commit}");
+    if (head == null) {
+      head = git.output(dir, timeout, "rev-parse", "--verify", "HEAD^{commit}");
+    }
     Diffstat diffstat =
-        Diffstat.parseShortstat(
-            git.output(dir, timeout, "diff", "--shortstat", workspace.baseCommit(), head));
-    return new CommitResult(head, dirty, diffstat);
+        head.equals(workspace.baseCommit())
+            ? Diffstat.EMPTY
+            : Diffstat.parseShortstat(
+                git.output(dir, timeout, "diff", "--shortstat", workspace.baseCommit(), head));
+    return new CommitResult(head, status.dirty(), diffstat);
   }
 
   @Override
@@ -382,6 +442,8 @@ public final class LocalRuntime implements TaskRuntime {
                     + " ("
                     + killed.cause().name().toLowerCase(java.util.Locale.ROOT)
                     + ")");
+        case RunResult.Failed failed ->
+            new ProvisionResult.Failed("the setup command failed: " + failed.reason());
         case RunResult.TimedOut timedOut ->
             provisioningTimedOut(request, "the setup command did not finish and was killed");
         case RunResult.Cancelled cancelled -> new ProvisionResult.Cancelled();
@@ -408,13 +470,33 @@ public final class LocalRuntime implements TaskRuntime {
     WorkspaceRef ref = new WorkspaceRef(request.repo(), request.taskId(), name);
     Path path = worktreesRoot.resolve(request.repo()).resolve(name);
     Path repo = request.repoPath();
+    // why: the common case (a new task branch, no leftover directory) needs two git processes:
+    // one rev-parse for the common dir and the base's tip, one worktree add that refuses an
+    // existing branch or a registered path by itself. Anything unusual takes the careful path.
+    boolean fast =
+        request.mode() == ProvisionRequest.BranchMode.CREATE
+            && Workspaces.workspaceNameOf(request.branch()).isPresent()
+            && !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     Git.Result common =
-        git.run(
-            repo,
-            gitTimeout(request, clock),
-            "rev-parse",
-            "--path-format=absolute",
-            "--git-common-dir");
+        fast
+            ? git.run(
+                repo,
+                gitTimeout(request, clock),
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-common-dir",
+                "refs/heads/" + request.baseBranch() + "^{commit}")
+            : null;
+    if (common == null || !common.ok() || common.stdout().lines().count() != 2) {
+      fast = false;
+      common =
+          git.run(
+              repo,
+              gitTimeout(request, clock),
+              "rev-parse",
+              "--path-format=absolute",
+              "--git-common-dir");
+    }
     if (!common.ok() || common.stdout().isBlank()) {
       throw new Refused(
           "the repo path "
@@ -422,12 +504,35 @@ public final class LocalRuntime implements TaskRuntime {
               + " is not a git repository any more: "
               + common.firstErrorLine());
     }
-    ReentrantLock lock = lockOf(Path.of(common.stdout().strip()));
+    List<String> lines = common.stdout().lines().map(String::strip).toList();
+    ReentrantLock lock = lockOf(Path.of(lines.get(0)));
     if (!lock.tryLock(clock.remaining(request.timeout()).toNanos(), TimeUnit.NANOSECONDS)) {
       throw new RuntimeFailure(
           "timed out waiting for the worktree lock of " + request.repo(), "retry");
     }
     try {
+      if (fast) {
+        String baseSha = lines.get(1);
+        Git.Result added =
+            git.run(
+                repo,
+                gitTimeout(request, clock),
+                "worktree",
+                "add",
+                "--quiet",
+                "-b",
+                request.branch(),
+                path.toString(),
+                baseSha);
+        if (added.ok()) {
+          return new Workspace(ref, path, request.branch(), baseSha);
+        }
+        log.info(
+            "task={} worktree add of {} refused ({}); checking the repo step by step",
+            request.taskId(),
+            request.branch(),
+            added.firstErrorLine());
+      }
       return new WorktreeSetup(request, clock, ref, path).create();
     } finally {
       lock.unlock();

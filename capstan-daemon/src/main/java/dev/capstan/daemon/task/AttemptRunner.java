@@ -212,6 +212,11 @@ final class AttemptRunner {
               supervised,
               TaskState.FAILED,
               AttemptEffect.End.of(AttemptOutcome.TIMED_OUT, timedOut.reason()));
+      case RunResult.Failed failed ->
+          finish(
+              supervised,
+              TaskState.FAILED,
+              AttemptEffect.End.of(AttemptOutcome.FAILED, failed.reason()));
       case RunResult.Cancelled cancelled -> {}
     }
   }
@@ -257,6 +262,9 @@ final class AttemptRunner {
               Optional.of(diffstat),
               Optional.of(commit.commit())),
           Set.of());
+      // why: the slot is free once the change committed; the dispatcher hears of it now, not
+      // after the rest of this thread's bookkeeping.
+      attemptEnded.run();
     } catch (RuntimeException e) {
       log.warn("task={} attempt={} could not be committed", task.id(), task.attempt(), e);
       finishLocked(
@@ -324,6 +332,11 @@ final class AttemptRunner {
           case AttemptEffect.Begin begin -> "attempt began on " + begin.branch();
           case AttemptEffect.None none -> to.wireName();
         };
-    return transitions.apply(current.get(), to, "attempt", message, effect, Set.of()).applied();
+    boolean applied =
+        transitions.apply(current.get(), to, "attempt", message, effect, Set.of()).applied();
+    if (applied && !to.isActive()) {
+      attemptEnded.run();
+    }
+    return applied;
   }
 }

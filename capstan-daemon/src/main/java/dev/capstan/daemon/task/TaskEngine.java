@@ -326,9 +326,13 @@ public final class TaskEngine {
         reason);
   }
 
-  /** Why a queued task waits, if the dispatcher has decided so. */
+  /**
+   * Why a task waits, if it does: a queued task for a slot (as the dispatcher decided), a running
+   * task for a person's approval.
+   */
   public Optional<String> pendingReason(long taskId) {
-    return Optional.ofNullable(pending.get(taskId));
+    String forSlot = pending.get(taskId);
+    return forSlot != null ? Optional.of(forSlot) : deps.waits().reason(taskId);
   }
 
   // ---- submissions and actions ----

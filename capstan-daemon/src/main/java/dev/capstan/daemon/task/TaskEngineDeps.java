@@ -5,6 +5,7 @@ import dev.capstan.config.CapstanSettings;
 import dev.capstan.event.EventLog;
 import dev.capstan.runtime.TaskRuntime;
 import dev.capstan.task.TaskStore;
+import dev.capstan.task.TaskWaits;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param agents the known agents
  * @param settings task settings
  * @param clock the wall clock
+ * @param waits why running tasks wait (an agent waiting for an approval)
  */
 public record TaskEngineDeps(
     TaskStore store,
@@ -26,7 +28,8 @@ public record TaskEngineDeps(
     TaskRuntime runtime,
     AgentRegistry agents,
     CapstanSettings.TaskSettings settings,
-    Clock clock) {
+    Clock clock,
+    TaskWaits waits) {
   public TaskEngineDeps {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(events, "events");
@@ -34,5 +37,17 @@ public record TaskEngineDeps(
     Objects.requireNonNull(agents, "agents");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(waits, "waits");
+  }
+
+  /** Deps whose running tasks never wait for anything but their agent's own work. */
+  public TaskEngineDeps(
+      TaskStore store,
+      EventLog events,
+      TaskRuntime runtime,
+      AgentRegistry agents,
+      CapstanSettings.TaskSettings settings,
+      Clock clock) {
+    this(store, events, runtime, agents, settings, clock, new TaskWaits(events));
   }
 }

@@ -105,7 +105,9 @@ public final class TaskViews {
         task.title(),
         task.prompt(),
         task.state().wireName(),
-        task.state() == TaskState.QUEUED ? engine.pendingReason(task.id()).orElse(null) : null,
+        task.state() == TaskState.QUEUED || task.state() == TaskState.RUNNING
+            ? engine.pendingReason(task.id()).orElse(null)
+            : null,
         task.agent(),
         task.command().orElse(null),
         task.priority(),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.AgentTask;
 import dev.capstan.agent.CommandAgent;
+import dev.capstan.daemon.git.FileTrees;
 import dev.capstan.daemon.git.TestRepos;
 import dev.capstan.runtime.AgentRun;
 import dev.capstan.runtime.Cancellation;
@@ -508,6 +509,18 @@ class LocalRuntimeTest {
 
     assertThat(again.path()).isEqualTo(first.path());
     assertThat(again.path().resolve("junk.txt")).doesNotExist();
+  }
+
+  @Test
+  void a_workspace_whose_directory_was_deleted_by_hand_is_provisioned_again() throws Exception {
+    Workspace first = provision(26, 1, BranchMode.CREATE, Optional.empty());
+    FileTrees.delete(first.path());
+
+    Workspace again = provision(26, 2, BranchMode.CREATE, Optional.empty());
+
+    assertThat(again.path()).isEqualTo(first.path());
+    assertThat(again.path().resolve(".git")).exists();
+    assertThat(git(again.path(), "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("capstan/task-26");
   }
 
   @Test

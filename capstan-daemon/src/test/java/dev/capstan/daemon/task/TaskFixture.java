@@ -46,9 +46,20 @@ final class TaskFixture implements AutoCloseable {
   TaskHealth health;
   RepoService repos;
 
+  final java.util.function.Function<TaskFixture, AgentRegistry> agents;
+  dev.capstan.task.TaskWaits waits;
+
   TaskFixture(Path home, CapstanSettings.TaskSettings settings) {
+    this(home, settings, fixture -> AgentRegistry.builtIn());
+  }
+
+  TaskFixture(
+      Path home,
+      CapstanSettings.TaskSettings settings,
+      java.util.function.Function<TaskFixture, AgentRegistry> agents) {
     this.home = home;
     this.settings = settings;
+    this.agents = agents;
     this.database = Database.sqlite(home.resolve("capstan.db"));
     this.events =
         new EventLog(
@@ -84,10 +95,11 @@ final class TaskFixture implements AutoCloseable {
                 Duration.ofSeconds(30)),
             TestRepos.GIT,
             Thread.ofVirtual().factory());
+    waits = new dev.capstan.task.TaskWaits(events);
     engine =
         new TaskEngine(
             new TaskEngineDeps(
-                store, events, runtime, AgentRegistry.builtIn(), settings, Clocks.system()));
+                store, events, runtime, agents.apply(this), settings, Clocks.system(), waits));
     health = new TaskHealth(engine);
     repos =
         new RepoService(

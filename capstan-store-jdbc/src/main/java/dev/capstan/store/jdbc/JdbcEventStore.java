@@ -33,9 +33,11 @@ public final class JdbcEventStore implements EventStore {
       "INSERT INTO events (stream, seq, type, kind, ts_micros, data, data_bytes) "
           + "VALUES (:stream, :seq, :type, :kind, :ts, :data, :bytes)";
 
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcEventStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
@@ -44,7 +46,7 @@ public final class JdbcEventStore implements EventStore {
     if (batch.isEmpty()) {
       return List.of();
     }
-    return jdbi.inTransaction(handle -> appendIn(handle, batch));
+    return database.inWriteTransaction(handle -> appendIn(handle, batch));
   }
 
   private static List<StoredEvent> appendIn(Handle handle, List<NewEvent> batch) {

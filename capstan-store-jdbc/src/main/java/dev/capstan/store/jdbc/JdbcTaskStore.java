@@ -45,9 +45,11 @@ public final class JdbcTaskStore implements TaskStore {
       "id, repo, title, prompt, agent, command, priority, state, attempt, generation, branch,"
           + " workspace, retries, auto_retries, created_micros, updated_micros";
 
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcTaskStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
@@ -61,7 +63,7 @@ public final class JdbcTaskStore implements TaskStore {
           : Optional.empty();
     }
     // why: the key is claimed first, a write, for the same reason.
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           Optional<String> earlier =
               JdbcIdempotencyStore.claim(
@@ -146,7 +148,7 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public Idempotent<Task> insertTask(NewTask task, Instant at, Optional<IdempotencyKey> key) {
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           if (key.isPresent()) {
             Optional<String> earlier =
@@ -251,7 +253,7 @@ public final class JdbcTaskStore implements TaskStore {
 
   @Override
   public Optional<Task> transition(StateChange change) {
-    return jdbi.inTransaction(handle -> transitionIn(handle, change));
+    return database.inWriteTransaction(handle -> transitionIn(handle, change));
   }
 
   private static Optional<Task> transitionIn(Handle handle, StateChange change) {

@@ -1,0 +1,153 @@
+package dev.capstan.session;
+
+import dev.capstan.approval.Approval;
+import dev.capstan.approval.ApprovalRequest;
+import dev.capstan.approval.ApprovalStore;
+import dev.capstan.event.EventData;
+import dev.capstan.event.EventLog;
+import dev.capstan.event.StreamName;
+import dev.capstan.llm.ChatMessage;
+import dev.capstan.llm.ToolCall;
+import dev.capstan.tool.CancelToken;
+import dev.capstan.tool.ToolPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The host of a session's turn: the conversation is kept in the session store, events go to {@code
+ * session/<id>}, approvals belong to the turn.
+ *
+ * <p>Confined to the turn's thread.
+ */
+final class SessionHost implements LoopHost {
+  private final ActiveTurn active;
+  private final Turn turn;
+  private final Session session;
+  private final SessionStore store;
+  private final ApprovalStore approvalStore;
+  private final EventLog events;
+  private final StreamName stream;
+
+  SessionHost(ActiveTurn active, SessionStore store, ApprovalStore approvalStore, EventLog events) {
+    this.active = active;
+    this.turn = active.turn();
+    this.session = active.session();
+    this.store = store;
+    this.approvalStore = approvalStore;
+    this.events = events;
+    this.stream = StreamName.session(session.id());
+  }
+
+  @Override
+  public Path workspace() {
+    return Path.of(session.workspace());
+  }
+
+  @Override
+  public Optional<String> model() {
+    return session.model();
+  }
+
+  @Override
+  public String conversationId() {
+    return turn.id();
+  }
+
+  @Override
+  public List<ChatMessage> context() {
+    List<ChatMessage> context = new ArrayList<>();
+    context.add(new ChatMessage.System(AgentLoop.systemPrompt(session.workspace())));
+    for (Turn earlier : store.turnsOf(session.id())) {
+      if (earlier.position() >= turn.position()) {
+        break;
+      }
+      if (earlier.status() == TurnStatus.COMPLETED) {
+        store.messagesOf(earlier.id()).forEach(m -> context.add(AgentLoop.toChat(m)));
+      }
+    }
+    return context;
+  }
+
+  @Override
+  public List<ConversationMessage> begin(MessageSink sink) {
+    List<ConversationMessage> stored = store.messagesOf(turn.id());
+    if (stored.isEmpty() && turn.resumeOf().isPresent()) {
+      store.messagesOf(turn.resumeOf().get()).forEach(sink::copy);
+      return List.of();
+    }
+    return stored;
+  }
+
+  @Override
+  public String userMessage() {
+    return turn.userMessage();
+  }
+
+  @Override
+  public String answerSoFar() {
+    return turn.assistantText();
+  }
+
+  @Override
+  public void append(ConversationMessage message) {
+    store.appendMessage(message);
+  }
+
+  @Override
+  public void saveText(String text) {
+    store.saveAssistantText(turn.id(), text);
+  }
+
+  @Override
+  public void onText(String text) {
+    events.appendTurnDelta(stream, turn.id(), text);
+  }
+
+  @Override
+  public void onToolStarted(ToolCall call, String preview) {
+    events.append(stream, new EventData.ToolStarted(turn.id(), call.id(), call.name(), preview));
+  }
+
+  @Override
+  public void onToolFinished(ToolCall call, String outcome, String preview, long millis) {
+    events.append(
+        stream,
+        new EventData.ToolFinished(turn.id(), call.id(), call.name(), outcome, preview, millis));
+  }
+
+  @Override
+  public Map<String, ToolPolicy> policyOverrides() {
+    Map<String, ToolPolicy> overrides = new HashMap<>();
+    store.policiesOf(session.id()).forEach((tool, p) -> overrides.put(tool, ToolPolicy.parse(p)));
+    return overrides;
+  }
+
+  @Override
+  public Optional<Approval> earlierApproval(ToolCall call) {
+    Optional<Approval> earlier = approvalStore.findByToolCall(turn.id(), call.id());
+    if (earlier.isEmpty() && turn.resumeOf().isPresent()) {
+      earlier = approvalStore.findByToolCall(turn.resumeOf().get(), call.id());
+    }
+    return earlier;
+  }
+
+  @Override
+  public ApprovalRequest approvalRequest(ToolCall call) {
+    return ApprovalRequest.ofTurn(
+        session.id(), turn.id(), call.id(), call.name(), call.arguments());
+  }
+
+  @Override
+  public CancelToken cancelToken() {
+    return active.cancelToken();
+  }
+
+  @Override
+  public boolean shuttingDown() {
+    return active.shuttingDown();
+  }
+}
