@@ -44,7 +44,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    */
   // Race: a concurrent request with the same key waits on the primary key (PostgreSQL) or the
   // write lock (SQLite) until the first commits, then sees its row; see
-  // JdbcIdempotencyContractTest#concurrent_requests_with_one_key_create_one_task.
+  // IdempotencyContract#concurrent_requests_with_one_key_create_one_task.
   static Optional<String> claim(Handle handle, String scope, IdempotencyKey key, Instant at) {
     int inserted =
         handle
