@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,6 +170,14 @@ final class CapstanHarness implements AutoCloseable {
    */
   Running launch(String... args) {
     return start(Map.of(), args);
+  }
+
+  /**
+   * Starts {@code capstan args...} (typically {@code chat}) with a pipe to its standard input, as a
+   * person typing at it would; {@link #close} kills it if the scenario does not.
+   */
+  Interactive interactive(String... args) {
+    return new Interactive(start(Map.of(), ProcessBuilder.Redirect.PIPE, args));
   }
 
   /** Runs {@code capstan daemon start}, expects success, and returns the manifest. */
@@ -370,6 +379,11 @@ final class CapstanHarness implements AutoCloseable {
   }
 
   private Running start(Map<String, String> extraEnv, Path stdin, String... args) {
+    return start(extraEnv, ProcessBuilder.Redirect.from(stdin.toFile()), args);
+  }
+
+  private Running start(
+      Map<String, String> extraEnv, ProcessBuilder.Redirect stdin, String... args) {
     int index = runs.incrementAndGet();
     Path out = workDir.resolve("run-" + index + ".out");
     Path err = workDir.resolve("run-" + index + ".err");
@@ -384,7 +398,7 @@ final class CapstanHarness implements AutoCloseable {
             .directory(workDir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
+            .redirectInput(stdin);
     // why: a developer's own CAPSTAN_* settings must not leak into a scenario.
     builder.environment().keySet().removeIf(name -> name.startsWith("CAPSTAN_"));
     builder.environment().putAll(env);
@@ -480,6 +494,50 @@ final class CapstanHarness implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);
       }
+    }
+  }
+
+  /**
+   * A capstan process the scenario types at: lines go to its standard input as a person would type
+   * them, signals go to its pid.
+   *
+   * @param running the process
+   */
+  record Interactive(Running running) {
+    /** Types {@code line} and Enter. */
+    void type(String line) {
+      try {
+        OutputStream in = running.process().getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot type at capstan " + running.args(), e);
+      }
+    }
+
+    /** Closes its standard input, as Ctrl-D at a terminal does. */
+    void endInput() {
+      try {
+        running.process().getOutputStream().close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot close the input of capstan " + running.args(), e);
+      }
+    }
+
+    /** Waits until its standard output contains {@code text}; returns all of it. */
+    String awaitStdout(String text) {
+      return await("stdout of capstan " + running.args() + " shows " + text)
+          .atMost(PATIENCE)
+          .failFast("capstan exited: " + running.stderr(), () -> !running.process().isAlive())
+          .until(running::stdout, out -> out.contains(text));
+    }
+
+    /** Waits until its standard error contains {@code text}; returns all of it. */
+    String awaitStderr(String text) {
+      return await("stderr of capstan " + running.args() + " shows " + text)
+          .atMost(PATIENCE)
+          .failFast("capstan exited: " + running.stderr(), () -> !running.process().isAlive())
+          .until(running::stderr, err -> err.contains(text));
     }
   }
 

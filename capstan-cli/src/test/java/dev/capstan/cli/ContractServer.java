@@ -29,13 +29,15 @@ public final class ContractServer implements AutoCloseable {
   public static final String TOKEN = "test-token-0123456789";
 
   /** One request as the server saw it. */
-  public record Request(String method, String path, String body, String authorization) {}
+  public record Request(
+      String method, String path, String body, String authorization, String idempotencyKey) {}
 
   private record Answer(int status, String body) {}
 
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> drops = new ConcurrentHashMap<>();
 
   public ContractServer() {
     try {
@@ -50,6 +52,15 @@ public final class ContractServer implements AutoCloseable {
   /** Answers {@code method path} (path with its query) with {@code status} and {@code body}. */
   public ContractServer on(String method, String pathAndQuery, int status, String body) {
     answers.put(method + " " + pathAndQuery, new Answer(status, body));
+    return this;
+  }
+
+  /**
+   * Drops the connection of the next {@code times} requests to {@code method path} after reading
+   * them, without answering: what the CLI sees when the daemon dies mid-request.
+   */
+  public ContractServer dropping(String method, String pathAndQuery, int times) {
+    drops.put(method + " " + pathAndQuery, times);
     return this;
   }
 
@@ -104,7 +115,14 @@ public final class ContractServer implements AutoCloseable {
             exchange.getRequestMethod(),
             pathAndQuery,
             body,
-            exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+    String route = exchange.getRequestMethod() + " " + pathAndQuery;
+    if (drops.getOrDefault(route, 0) > 0) {
+      drops.merge(route, -1, Integer::sum);
+      exchange.close();
+      return;
+    }
     if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       respond(
           exchange,

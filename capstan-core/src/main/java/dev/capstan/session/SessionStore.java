@@ -1,5 +1,8 @@
 package dev.capstan.session;
 
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.IdempotencyStore;
+import dev.capstan.idempotency.Idempotent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +40,24 @@ public interface SessionStore {
    *
    * @return the stored turn
    */
-  Turn enqueueTurn(
-      String sessionId, String turnId, String userMessage, Instant at, Optional<String> resumeOf);
+  default Turn enqueueTurn(
+      String sessionId, String turnId, String userMessage, Instant at, Optional<String> resumeOf) {
+    return enqueueTurn(sessionId, turnId, userMessage, at, resumeOf, Optional.empty()).value();
+  }
+
+  /**
+   * Appends a queued turn like {@link #enqueueTurn(String, String, String, Instant, Optional)};
+   * with a key, remembers it in {@link IdempotencyStore#turnsOf} in the same transaction.
+   *
+   * @return the stored turn, or the turn the key queued earlier (replayed; nothing is stored)
+   */
+  Idempotent<Turn> enqueueTurn(
+      String sessionId,
+      String turnId,
+      String userMessage,
+      Instant at,
+      Optional<String> resumeOf,
+      Optional<IdempotencyKey> key);
 
   /** The turn with this id. */
   Optional<Turn> findTurn(String turnId);

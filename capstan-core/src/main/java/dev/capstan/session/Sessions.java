@@ -6,6 +6,8 @@ import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
 import dev.capstan.event.StreamName;
 import dev.capstan.id.RandomIds;
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.Idempotent;
 import dev.capstan.tool.ToolPolicy;
 import dev.capstan.tool.ToolRegistry;
 import dev.capstan.tool.Workspace;
@@ -152,6 +154,15 @@ public final class Sessions {
 
   /** Queues a turn; it runs after the session's earlier turns. Returns at once. */
   public Turn submit(String sessionId, String message) {
+    return submit(sessionId, message, Optional.empty()).value();
+  }
+
+  /**
+   * Queues a turn like {@link #submit(String, String)}; with an idempotency key already used for
+   * this session, answers with the turn that key queued and queues nothing.
+   */
+  public Idempotent<Turn> submit(
+      String sessionId, String message, Optional<IdempotencyKey> idempotencyKey) {
     if (message == null || message.isBlank()) {
       throw new InvalidSessionInput(
           "A turn needs a non-empty \"message\".", "Send {\"message\":\"...\"}.");
@@ -162,16 +173,30 @@ public final class Sessions {
           "Send a shorter message, or put the text in a file of the workspace.");
     }
     get(sessionId);
-    return enqueue(sessionId, message, Optional.empty());
+    return enqueue(sessionId, message, Optional.empty(), idempotencyKey);
   }
 
   private Turn enqueue(String sessionId, String message, Optional<String> resumeOf) {
-    Turn turn = store.enqueueTurn(sessionId, ids.next("t"), message, clock.instant(), resumeOf);
+    return enqueue(sessionId, message, resumeOf, Optional.empty()).value();
+  }
+
+  private Idempotent<Turn> enqueue(
+      String sessionId,
+      String message,
+      Optional<String> resumeOf,
+      Optional<IdempotencyKey> idempotencyKey) {
+    Idempotent<Turn> stored =
+        store.enqueueTurn(
+            sessionId, ids.next("t"), message, clock.instant(), resumeOf, idempotencyKey);
+    if (stored.replayed()) {
+      return stored;
+    }
+    Turn turn = stored.value();
     events.append(
         StreamName.session(sessionId),
         new EventData.TurnQueued(sessionId, turn.id(), turn.position(), message));
     runner.wake(sessionId);
-    return turn;
+    return stored;
   }
 
   /** Cancels one turn, or the running and queued turns of the session; returns their ids. */

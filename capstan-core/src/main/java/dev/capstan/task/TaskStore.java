@@ -1,5 +1,8 @@
 package dev.capstan.task;
 
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.IdempotencyStore;
+import dev.capstan.idempotency.Idempotent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +23,18 @@ public interface TaskStore {
    *
    * @return false (and stores nothing) when a repo of that name exists
    */
-  boolean insertRepo(Repo repo);
+  default boolean insertRepo(Repo repo) {
+    return insertRepo(repo, Optional.empty()).isPresent();
+  }
+
+  /**
+   * Stores a new repo; with a key, remembers it in {@link IdempotencyStore#REPOS} in the same
+   * transaction.
+   *
+   * @return the repo's name, replayed when the key had already created a repo (nothing is stored);
+   *     empty (and nothing stored) when a repo of that name exists
+   */
+  Optional<Idempotent<String>> insertRepo(Repo repo, Optional<IdempotencyKey> key);
 
   /** The repo of that name, if any. */
   Optional<Repo> findRepo(String name);
@@ -39,7 +53,17 @@ public interface TaskStore {
   boolean deleteRepo(String name);
 
   /** Stores a queued task with its creation audit row; returns it with its id. */
-  Task insertTask(NewTask task, Instant at);
+  default Task insertTask(NewTask task, Instant at) {
+    return insertTask(task, at, Optional.empty()).value();
+  }
+
+  /**
+   * Stores a queued task with its creation audit row; with a key, remembers it in {@link
+   * IdempotencyStore#TASKS} in the same transaction.
+   *
+   * @return the new task, or the task the key created earlier (replayed; nothing is stored)
+   */
+  Idempotent<Task> insertTask(NewTask task, Instant at, Optional<IdempotencyKey> key);
 
   /** The task with that id, if any. */
   Optional<Task> findTask(long id);

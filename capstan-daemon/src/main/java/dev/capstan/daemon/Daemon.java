@@ -32,6 +32,7 @@ import dev.capstan.event.InProcessEventBus;
 import dev.capstan.event.StreamName;
 import dev.capstan.home.CapstanHome;
 import dev.capstan.id.RandomIds;
+import dev.capstan.idempotency.IdempotencyStore;
 import dev.capstan.llm.CircuitBreaker;
 import dev.capstan.llm.LlmApiKey;
 import dev.capstan.llm.LlmMonitor;
@@ -48,6 +49,7 @@ import dev.capstan.session.TurnRunner;
 import dev.capstan.store.jdbc.Database;
 import dev.capstan.store.jdbc.JdbcApprovalStore;
 import dev.capstan.store.jdbc.JdbcEventStore;
+import dev.capstan.store.jdbc.JdbcIdempotencyStore;
 import dev.capstan.store.jdbc.JdbcSessionStore;
 import dev.capstan.store.jdbc.JdbcTaskStore;
 import dev.capstan.task.TaskWaits;
@@ -379,6 +381,7 @@ public final class Daemon {
             LocalRuntimeSettings.of(home.root(), environment),
             git,
             Thread.ofVirtual().name("runtime-", 0).factory());
+    IdempotencyStore idempotency = new JdbcIdempotencyStore(database);
     TaskWaits waits = new TaskWaits(events);
     BuiltinAgent builtin =
         new BuiltinAgent(
@@ -414,10 +417,16 @@ public final class Daemon {
     tasks = engine;
     startDuty(
         "task-health",
-        new PeriodicLoop("task-health", taskSettings.healthInterval(), health::runOnce));
+        new PeriodicLoop(
+            "task-health",
+            taskSettings.healthInterval(),
+            () -> {
+              health.runOnce();
+              idempotency.forgetBefore(options.clock().instant().minus(IdempotencyStore.RETENTION));
+            }));
     return new TaskApi(
         engine,
-        new RepoService(engine, new RepoGit(git), home.root().resolve("repos")),
+        new RepoService(engine, new RepoGit(git), home.root().resolve("repos"), idempotency),
         new TaskGc(engine));
   }
 

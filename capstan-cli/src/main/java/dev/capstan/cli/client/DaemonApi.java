@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.capstan.cli.CliContext;
 import dev.capstan.cli.SettingsLoader;
 import dev.capstan.config.ResolvedSettings;
+import dev.capstan.idempotency.IdempotencyKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * JSON calls on the daemon's REST API for the data commands ({@code repo}, {@code task}, {@code
@@ -62,14 +65,28 @@ public final class DaemonApi {
   }
 
   private JsonNode request(String method, String path, Object body) {
-    JsonNode answer =
-        connector.call(
-            connection -> {
-              try (DaemonClient client = connection.client()) {
-                return client.requestJson(method, path, body, JsonNode.class);
-              }
-            });
+    JsonNode answer = connector.call(call(method, path, body));
     return answer == null ? NullNode.getInstance() : answer;
+  }
+
+  /**
+   * One logical request. A POST carries an {@code Idempotency-Key} drawn once here, so the
+   * guardian's retry after a lost daemon sends the same key and the daemon answers with what the
+   * first attempt created, if it got that far, instead of creating it twice.
+   */
+  static DaemonConnector.DaemonCall<JsonNode> call(String method, String path, Object body) {
+    Optional<IdempotencyKey> key =
+        "POST".equals(method) ? Optional.of(newIdempotencyKey()) : Optional.empty();
+    return connection -> {
+      try (DaemonClient client = connection.client()) {
+        return client.requestJson(method, path, body, JsonNode.class, key);
+      }
+    };
+  }
+
+  /** A fresh random idempotency key, for one logical request. */
+  public static IdempotencyKey newIdempotencyKey() {
+    return new IdempotencyKey(UUID.randomUUID().toString());
   }
 
   /** {@code value} encoded as one URL path segment or query value. */

@@ -6,6 +6,7 @@ import dev.capstan.cli.CliException;
 import dev.capstan.error.ApiError;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.error.ExitCode;
+import dev.capstan.idempotency.IdempotencyKey;
 import dev.capstan.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A small HTTP client for one daemon: bearer token in the header (never in the URL), JSON in and
@@ -51,7 +53,14 @@ public final class DaemonClient implements AutoCloseable {
   public static boolean probeHealth(String baseUrl, Duration timeout) {
     try {
       Response response =
-          exchange(stripSlash(baseUrl) + "/api/health", "GET", null, null, timeout, timeout);
+          exchange(
+              stripSlash(baseUrl) + "/api/health",
+              "GET",
+              null,
+              null,
+              timeout,
+              timeout,
+              Optional.empty());
       return response.status() == 200 && "ok".equals(response.body().trim());
     } catch (IOException | IllegalArgumentException e) {
       return false;
@@ -61,7 +70,22 @@ public final class DaemonClient implements AutoCloseable {
   /** Sends a request; connection failures surface as {@link IOException}. */
   public Response send(String method, String path, String jsonBody, Duration timeout)
       throws IOException {
-    return exchange(baseUrl + path, method, jsonBody, token, connectTimeout, timeout);
+    return send(method, path, jsonBody, timeout, Optional.empty());
+  }
+
+  /**
+   * Sends a request carrying {@code idempotencyKey} in the {@code Idempotency-Key} header; send the
+   * same key again to retry it safely.
+   */
+  public Response send(
+      String method,
+      String path,
+      String jsonBody,
+      Duration timeout,
+      Optional<IdempotencyKey> idempotencyKey)
+      throws IOException {
+    return exchange(
+        baseUrl + path, method, jsonBody, token, connectTimeout, timeout, idempotencyKey);
   }
 
   private static Response exchange(
@@ -70,7 +94,8 @@ public final class DaemonClient implements AutoCloseable {
       String jsonBody,
       AuthToken token,
       Duration connectTimeout,
-      Duration readTimeout)
+      Duration readTimeout,
+      Optional<IdempotencyKey> idempotencyKey)
       throws IOException {
     HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
     try {
@@ -86,6 +111,8 @@ public final class DaemonClient implements AutoCloseable {
       if (token != null) {
         connection.setRequestProperty("Authorization", "Bearer " + token.value());
       }
+      idempotencyKey.ifPresent(
+          key -> connection.setRequestProperty(IdempotencyKey.HEADER, key.value()));
       if (jsonBody != null) {
         byte[] bytes = jsonBody.getBytes(StandardCharsets.UTF_8);
         connection.setDoOutput(true);
@@ -132,11 +159,25 @@ public final class DaemonClient implements AutoCloseable {
    */
   public <T> T requestJson(String method, String path, Object body, Class<T> type)
       throws IOException {
+    return requestJson(method, path, body, type, Optional.empty());
+  }
+
+  /**
+   * Like {@link #requestJson(String, String, Object, Class)}, with an {@code Idempotency-Key}
+   * header when {@code idempotencyKey} is present.
+   */
+  public <T> T requestJson(
+      String method,
+      String path,
+      Object body,
+      Class<T> type,
+      Optional<IdempotencyKey> idempotencyKey)
+      throws IOException {
     String json = body == null ? null : Json.mapper().writeValueAsString(body);
     Response response =
         "PATCH".equals(method)
             ? patch(baseUrl + path, json, token, connectTimeout, DEFAULT_TIMEOUT)
-            : send(method, path, json, DEFAULT_TIMEOUT);
+            : send(method, path, json, DEFAULT_TIMEOUT, idempotencyKey);
     if (response.status() < 400 && response.body().isBlank()) {
       return null;
     }

@@ -16,6 +16,7 @@ import dev.capstan.process.LockProbe;
 import dev.capstan.time.Stopwatch;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The crash guardian. Finds the daemon of this home and verifies it (manifest, pid and start time,
@@ -93,19 +95,32 @@ public final class DaemonConnector {
    */
   public <T> T call(Optional<GuardianSnapshot> snapshot, DaemonCall<T> call) {
     Connection connection = connect(snapshot, true);
+    if (remote()) {
+      try {
+        return call.apply(connection);
+      } catch (IOException first) {
+        throw unreachableRemote(connection.url(), first);
+      }
+    }
+    return retryingOnce(call, connection, this::connect, context.err());
+  }
+
+  /**
+   * Runs {@code call} on {@code connection}; when that fails with an {@link IOException}, says so
+   * on {@code err} and runs the very same call once more on a connection from {@code reconnect}. A
+   * call that creates something must therefore carry its idempotency key in itself, drawn before
+   * the first attempt, so both attempts send the same key.
+   */
+  static <T> T retryingOnce(
+      DaemonCall<T> call, Connection connection, Supplier<Connection> reconnect, PrintStream err) {
     try {
       return call.apply(connection);
     } catch (IOException first) {
-      if (remote()) {
-        throw unreachableRemote(connection.url(), first);
-      }
-      context
-          .err()
-          .println(
-              "capstan: lost the daemon during the command ("
-                  + first.getMessage()
-                  + "); retrying once");
-      Connection again = connect();
+      err.println(
+          "capstan: lost the daemon during the command ("
+              + first.getMessage()
+              + "); retrying once");
+      Connection again = reconnect.get();
       try {
         return call.apply(again);
       } catch (IOException second) {

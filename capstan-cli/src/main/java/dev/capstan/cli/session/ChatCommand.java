@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.cli.CapstanCommand;
 import dev.capstan.cli.CliContext;
 import dev.capstan.cli.CliException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +41,7 @@ public final class ChatCommand implements Runnable {
   String model;
 
   private final AtomicReference<String> runningTurn = new AtomicReference<>();
+  private final AtomicBoolean cancelRequested = new AtomicBoolean();
   private volatile boolean interruptedAtPrompt;
 
   @Override
@@ -60,14 +58,13 @@ public final class ChatCommand implements Runnable {
                 + " in "
                 + session.path("workspace").asText()
                 + ". Ctrl-C cancels a turn; /quit leaves.");
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    LineInput in = LineInput.of(System.in);
     installInterruptHandler(context, api, id);
     TurnWatch watch = new TurnWatch(context, api, id, false);
     while (true) {
       context.out().print("> ");
       context.out().flush();
-      String line = readLine(in);
+      String line = in.next().orElse(null);
       if (line == null) {
         if (interruptedAtPrompt) {
           // why: Ctrl-C at the prompt closes nothing; a second one within the prompt leaves.
@@ -90,10 +87,16 @@ public final class ChatCommand implements Runnable {
           api.post("/api/sessions/" + SessionApi.segment(id) + "/turns", Map.of("message", message))
               .path("turnId")
               .asText();
+      cancelRequested.set(false);
       runningTurn.set(turnId);
       try {
         TurnWatch.Outcome outcome =
-            watch.follow(turnId, after, request -> askInline(context, api, in, request));
+            watch.follow(turnId, after, request -> askInline(context, in, request));
+        if (in.ended() && outcome.errorCode().isEmpty() && !outcome.ended()) {
+          // why: a question went unanswered because the input ended; the turn waits for the
+          // answer in the daemon, and nothing more can be typed here.
+          return;
+        }
         outcome
             .errorCode()
             .ifPresent(
@@ -120,7 +123,8 @@ public final class ChatCommand implements Runnable {
     return api.post("/api/sessions", body).path("id").asText();
   }
 
-  private void askInline(CliContext context, SessionApi api, BufferedReader in, JsonNode request) {
+  /** Asks about one permission request; false (stop following) when the input has ended. */
+  private boolean askInline(CliContext context, LineInput in, JsonNode request) {
     String approvalId = request.path("approvalId").asText();
     context
         .err()
@@ -131,21 +135,29 @@ public final class ChatCommand implements Runnable {
                 + request.path("arguments").asText()
                 + "? [y]es / [n]o / [a]lways in this session: ");
     context.err().flush();
-    String answer = readLine(in);
-    if (answer == null) {
-      context.err().println("(no answer; it stays pending: capstan approve " + approvalId + ")");
-      return;
+    Optional<String> answer = in.nextUnless(cancelRequested::get);
+    if (answer.isEmpty()) {
+      if (in.ended()) {
+        context
+            .err()
+            .println("\n(no answer; it stays pending: capstan approve " + approvalId + ")");
+        return false;
+      }
+      // why: Ctrl-C while asked cancels the turn; the daemon cancels the request with it.
+      context.err().println("(not answered: the turn is being cancelled)");
+      return true;
     }
-    String choice = answer.strip().toLowerCase(Locale.ROOT);
+    String choice = answer.get().strip().toLowerCase(Locale.ROOT);
     boolean always = choice.startsWith("a");
     boolean yes = always || choice.startsWith("y");
     try {
       ApprovalsCommand.decide(
           context, approvalId, yes ? "approve" : "deny", null, always ? "session" : "once", false);
     } catch (CliException e) {
-      // Race: another client answered first; its decision stands.
+      // Race: another client answered first, or the turn ended; that decision stands.
       context.err().println("capstan: " + e.getMessage());
     }
+    return true;
   }
 
   private void installInterruptHandler(CliContext context, SessionApi api, String id) {
@@ -165,6 +177,7 @@ public final class ChatCommand implements Runnable {
               context.out().flush();
               return;
             }
+            cancelRequested.set(true);
             context.err().println("\n^C cancelling turn " + turnId + " …");
             try {
               api.post(
@@ -176,14 +189,6 @@ public final class ChatCommand implements Runnable {
     } catch (IllegalArgumentException e) {
       // why: no SIGINT to take over (not a terminal, or the JVM reserves it): Ctrl-C then
       // ends chat as it would any command.
-    }
-  }
-
-  private static String readLine(BufferedReader in) {
-    try {
-      return in.readLine();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the terminal", e);
     }
   }
 }

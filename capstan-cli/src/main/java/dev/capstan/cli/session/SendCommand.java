@@ -57,20 +57,22 @@ public final class SendCommand implements Runnable {
         watch.follow(
             turnId,
             after,
-            request ->
-                context
-                    .err()
-                    .println(
-                        "Waiting for approval "
-                            + request.path("approvalId").asText()
-                            + " ("
-                            + request.path("tool").asText()
-                            + " "
-                            + request.path("arguments").asText()
-                            + "): capstan approve "
-                            + request.path("approvalId").asText()
-                            + " | capstan deny "
-                            + request.path("approvalId").asText()));
+            request -> {
+              context
+                  .err()
+                  .println(
+                      "Waiting for approval "
+                          + request.path("approvalId").asText()
+                          + " ("
+                          + request.path("tool").asText()
+                          + " "
+                          + request.path("arguments").asText()
+                          + "): capstan approve "
+                          + request.path("approvalId").asText()
+                          + " | capstan deny "
+                          + request.path("approvalId").asText());
+              return true;
+            });
     if (json) {
       for (JsonNode turn :
           api.get("/api/sessions/" + SessionApi.segment(id) + "/turns").path("turns")) {

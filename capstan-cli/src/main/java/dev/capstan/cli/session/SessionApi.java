@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.cli.CliContext;
 import dev.capstan.cli.SettingsLoader;
+import dev.capstan.cli.client.DaemonApi;
 import dev.capstan.cli.client.DaemonClient;
 import dev.capstan.cli.client.DaemonConnector;
+import dev.capstan.idempotency.IdempotencyKey;
 import dev.capstan.json.Json;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The session and approval routes as the CLI calls them: every call goes through the {@link
@@ -57,10 +60,15 @@ final class SessionApi {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode the request", e);
     }
+    // why: drawn once, before the first attempt, so the guardian's retry sends the same key and a
+    // turn the lost daemon had already queued is not queued twice.
+    Optional<IdempotencyKey> key =
+        "POST".equals(method) ? Optional.of(DaemonApi.newIdempotencyKey()) : Optional.empty();
     return connector.call(
         connection -> {
           try (DaemonClient client = connection.client()) {
-            return DaemonClient.decode(client.send(method, path, json, TIMEOUT), JsonNode.class);
+            return DaemonClient.decode(
+                client.send(method, path, json, TIMEOUT, key), JsonNode.class);
           }
         });
   }

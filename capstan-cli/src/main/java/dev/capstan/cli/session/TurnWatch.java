@@ -6,7 +6,7 @@ import dev.capstan.cli.events.EventFollower;
 import dev.capstan.event.StreamName;
 import java.io.PrintStream;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Follows one turn on its session stream over the WebSocket until it ends: prints the answer as it
@@ -21,8 +21,11 @@ final class TurnWatch {
   private final String sessionId;
   private final boolean quiet;
 
-  /** How the turn ended: empty for completed, else the error code and message. */
-  record Outcome(Optional<String> errorCode, String message, long lastSeq) {}
+  /**
+   * How following ended: {@code ended} when the turn ended (then {@code errorCode} is empty for
+   * completed, else the error code and message), false when the caller stopped following.
+   */
+  record Outcome(Optional<String> errorCode, String message, long lastSeq, boolean ended) {}
 
   TurnWatch(CliContext context, SessionApi api, String sessionId, boolean quiet) {
     this.context = context;
@@ -41,12 +44,16 @@ final class TurnWatch {
         .asLong();
   }
 
-  /** Follows {@code turnId} from {@code after} until it ends. */
-  Outcome follow(String turnId, long after, Consumer<JsonNode> onPermission) {
+  /**
+   * Follows {@code turnId} from {@code after} until it ends, or until {@code onPermission} answers
+   * false (stop following).
+   */
+  Outcome follow(String turnId, long after, Predicate<JsonNode> onPermission) {
     PrintStream out = context.out();
     String[] code = {null};
     String[] message = {""};
     boolean[] midLine = {false};
+    boolean[] ended = {false};
     long last =
         new EventFollower(
                 context,
@@ -93,16 +100,18 @@ final class TurnWatch {
                     }
                     case "permission.request" -> {
                       endLine(out, midLine);
-                      onPermission.accept(data);
+                      return onPermission.test(data);
                     }
                     case "turn.completed" -> {
                       endLine(out, midLine);
+                      ended[0] = true;
                       return false;
                     }
                     case "turn.error" -> {
                       endLine(out, midLine);
                       code[0] = data.path("code").asText();
                       message[0] = data.path("message").asText();
+                      ended[0] = true;
                       return false;
                     }
                     default -> {}
@@ -110,7 +119,7 @@ final class TurnWatch {
                   return true;
                 })
             .follow(after);
-    return new Outcome(Optional.ofNullable(code[0]), message[0], last);
+    return new Outcome(Optional.ofNullable(code[0]), message[0], last, ended[0]);
   }
 
   private static void endLine(PrintStream out, boolean[] midLine) {

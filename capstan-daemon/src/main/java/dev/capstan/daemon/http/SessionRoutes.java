@@ -74,8 +74,13 @@ final class SessionRoutes {
     config.routes.post(
         "/api/sessions/{id}/turns",
         ctx -> {
-          Turn turn =
-              sessions.submit(ctx.pathParam("id"), requiredBody(ctx, SubmitTurn.class).message());
+          var submitted =
+              sessions.submit(
+                  ctx.pathParam("id"),
+                  requiredBody(ctx, SubmitTurn.class).message(),
+                  IdempotencyHeader.of(ctx));
+          IdempotencyHeader.mark(ctx, submitted);
+          Turn turn = submitted.value();
           Map<String, Object> answer = new LinkedHashMap<>();
           answer.put("turnId", turn.id());
           answer.put("sessionId", turn.sessionId());

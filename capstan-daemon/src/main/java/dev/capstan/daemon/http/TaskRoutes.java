@@ -7,7 +7,6 @@ import dev.capstan.daemon.task.TaskQueries;
 import dev.capstan.error.CapstanException;
 import dev.capstan.error.ErrorCode;
 import dev.capstan.task.NewTask;
-import dev.capstan.task.Task;
 import dev.capstan.task.TaskNotFound;
 import dev.capstan.task.TaskState;
 import io.javalin.config.JavalinConfig;
@@ -73,7 +72,7 @@ final class TaskRoutes {
         "/api/repos",
         ctx -> {
           RepoRequest body = requiredBody(ctx, RepoRequest.class);
-          var repo =
+          var added =
               repos.add(
                   new RepoService.NewRepo(
                       body.source(),
@@ -82,8 +81,10 @@ final class TaskRoutes {
                       Optional.ofNullable(body.maxConcurrent()),
                       Optional.ofNullable(body.agent()),
                       Optional.ofNullable(body.command()),
-                      Optional.ofNullable(body.setup())));
-          ctx.status(HttpStatus.CREATED).json(TaskQueries.repo(engine, repo));
+                      Optional.ofNullable(body.setup())),
+                  IdempotencyHeader.of(ctx));
+          IdempotencyHeader.mark(ctx, added);
+          ctx.status(HttpStatus.CREATED).json(TaskQueries.repo(engine, added.value()));
         });
     config.routes.get("/api/repos", ctx -> ctx.json(Map.of("repos", TaskQueries.repos(engine))));
     config.routes.get(
@@ -124,7 +125,7 @@ final class TaskRoutes {
           if (body.prompt() == null) {
             throw new BadField("prompt", "\"prompt\" is required.");
           }
-          Task task =
+          var submitted =
               engine.submit(
                   new NewTask(
                       body.repo(),
@@ -132,8 +133,10 @@ final class TaskRoutes {
                       body.prompt(),
                       body.agent() == null ? "" : body.agent(),
                       Optional.ofNullable(body.command()).filter(c -> !c.isBlank()),
-                      body.priority() == null ? 0 : body.priority()));
-          ctx.status(HttpStatus.CREATED).json(TaskQueries.brief(engine, task));
+                      body.priority() == null ? 0 : body.priority()),
+                  IdempotencyHeader.of(ctx));
+          IdempotencyHeader.mark(ctx, submitted);
+          ctx.status(HttpStatus.CREATED).json(TaskQueries.brief(engine, submitted.value()));
         });
     config.routes.get(
         "/api/tasks",

@@ -1,6 +1,9 @@
 package dev.capstan.daemon.task;
 
 import dev.capstan.daemon.git.RepoGit;
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.IdempotencyStore;
+import dev.capstan.idempotency.Idempotent;
 import dev.capstan.runtime.Names;
 import dev.capstan.task.BadTaskRequest;
 import dev.capstan.task.Repo;
@@ -25,11 +28,13 @@ public final class RepoService {
   private final TaskEngine engine;
   private final RepoGit git;
   private final Path reposDir;
+  private final IdempotencyStore idempotency;
 
-  public RepoService(TaskEngine engine, RepoGit git, Path reposDir) {
+  public RepoService(TaskEngine engine, RepoGit git, Path reposDir, IdempotencyStore idempotency) {
     this.engine = engine;
     this.git = git;
     this.reposDir = reposDir;
+    this.idempotency = idempotency;
   }
 
   /**
@@ -65,6 +70,21 @@ public final class RepoService {
 
   /** Registers a repo. */
   public Repo add(NewRepo request) {
+    return add(request, Optional.empty()).value();
+  }
+
+  /**
+   * Registers a repo like {@link #add(NewRepo)}; with an idempotency key that already registered a
+   * repo, answers with that repo and registers (and clones) nothing.
+   */
+  public Idempotent<Repo> add(NewRepo request, Optional<IdempotencyKey> idempotencyKey) {
+    Optional<Repo> earlier =
+        idempotencyKey
+            .flatMap(key -> idempotency.createdWith(IdempotencyStore.REPOS, key))
+            .flatMap(name -> engine.deps().store().findRepo(name));
+    if (earlier.isPresent()) {
+      return Idempotent.replayed(earlier.get());
+    }
     String source = request.source() == null ? "" : request.source().strip();
     if (source.isEmpty()) {
       throw new BadTaskRequest("\"source\" is required.", "Give a local path or a git URL.");
@@ -109,10 +129,18 @@ public final class RepoService {
             Optional.empty(),
             now,
             now);
-    if (!engine.deps().store().insertRepo(repo)) {
-      throw new RepoExists(name);
+    Idempotent<String> stored =
+        engine
+            .deps()
+            .store()
+            .insertRepo(repo, idempotencyKey)
+            .orElseThrow(() -> new RepoExists(name));
+    if (stored.replayed()) {
+      // Race: two requests with one key passed the first look-up; the second answers with the
+      // repo the first stored.
+      return Idempotent.replayed(find(stored.value()));
     }
-    return repo;
+    return Idempotent.created(repo);
   }
 
   /** The repo, or {@link RepoNotFound}. */

@@ -4,6 +4,8 @@ import dev.capstan.agent.Agent;
 import dev.capstan.agent.AgentTask;
 import dev.capstan.event.EventData;
 import dev.capstan.event.StreamName;
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.Idempotent;
 import dev.capstan.runtime.Workspaces;
 import dev.capstan.task.AttemptEffect;
 import dev.capstan.task.AttemptOutcome;
@@ -351,6 +353,14 @@ public final class TaskEngine {
    * @throws PromptTooLarge for a prompt over 1 MiB
    */
   public Task submit(NewTask request) {
+    return submit(request, Optional.empty()).value();
+  }
+
+  /**
+   * Queues a new task like {@link #submit(NewTask)}; with an idempotency key that already created a
+   * task, answers with that task and queues nothing.
+   */
+  public Idempotent<Task> submit(NewTask request, Optional<IdempotencyKey> idempotencyKey) {
     if (request.prompt().isBlank()) {
       throw new BadTaskRequest("The prompt is empty.", "Say what the agent should do.");
     }
@@ -364,7 +374,7 @@ public final class TaskEngine {
     Agent agent = deps.agents().require(agentName);
     Optional<String> command = request.command().or(repo::command);
     agent.validate(new AgentTask(1, 1, request.prompt(), command));
-    Task task =
+    Idempotent<Task> stored =
         deps.store()
             .insertTask(
                 new NewTask(
@@ -374,10 +384,14 @@ public final class TaskEngine {
                     agentName,
                     request.command(),
                     request.priority()),
-                deps.clock().instant());
-    transitions.published(task, "submitted");
+                deps.clock().instant(),
+                idempotencyKey);
+    if (stored.replayed()) {
+      return stored;
+    }
+    transitions.published(stored.value(), "submitted");
     requestDispatch();
-    return task;
+    return stored;
   }
 
   /** The task, or {@link TaskNotFound}. */

@@ -15,6 +15,7 @@ import dev.capstan.event.StreamName;
 import dev.capstan.runtime.TaskRuntime;
 import dev.capstan.store.jdbc.Database;
 import dev.capstan.store.jdbc.JdbcEventStore;
+import dev.capstan.store.jdbc.JdbcIdempotencyStore;
 import dev.capstan.store.jdbc.JdbcTaskStore;
 import dev.capstan.task.Repo;
 import dev.capstan.task.TaskStore;
@@ -100,7 +101,12 @@ final class TaskFixture implements AutoCloseable {
             new TaskEngineDeps(
                 store, events, runtime, agents.apply(this), settings, Clocks.system(), waits));
     health = new TaskHealth(engine);
-    repos = new RepoService(engine, new RepoGit(TestRepos.GIT), home.resolve("repos"));
+    repos =
+        new RepoService(
+            engine,
+            new RepoGit(TestRepos.GIT),
+            home.resolve("repos"),
+            new JdbcIdempotencyStore(database));
     health.recover();
     engine.start();
   }

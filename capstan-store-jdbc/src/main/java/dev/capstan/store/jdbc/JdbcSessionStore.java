@@ -2,6 +2,9 @@ package dev.capstan.store.jdbc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.IdempotencyStore;
+import dev.capstan.idempotency.Idempotent;
 import dev.capstan.json.Json;
 import dev.capstan.llm.ToolCall;
 import dev.capstan.session.ConversationMessage;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -119,8 +123,13 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Turn enqueueTurn(
-      String sessionId, String turnId, String userMessage, Instant at, Optional<String> resumeOf) {
+  public Idempotent<Turn> enqueueTurn(
+      String sessionId,
+      String turnId,
+      String userMessage,
+      Instant at,
+      Optional<String> resumeOf,
+      Optional<IdempotencyKey> key) {
     RuntimeException last = null;
     for (int attempt = 0; attempt < ENQUEUE_ATTEMPTS; attempt++) {
       try {
@@ -133,6 +142,13 @@ public final class JdbcSessionStore implements SessionStore {
                   .bind("id", sessionId)
                   .bind("at", Micros.of(at))
                   .execute();
+              String scope = IdempotencyStore.turnsOf(sessionId);
+              if (key.isPresent()) {
+                Optional<String> earlier = JdbcIdempotencyStore.claim(handle, scope, key.get(), at);
+                if (earlier.isPresent()) {
+                  return Idempotent.replayed(findTurn(handle, earlier.get()));
+                }
+              }
               long position =
                   handle
                       .createQuery(
@@ -154,11 +170,8 @@ public final class JdbcSessionStore implements SessionStore {
                   .bind("at", Micros.of(at))
                   .bind("resumeOf", resumeOf.orElse(null))
                   .execute();
-              return handle
-                  .createQuery("SELECT " + TURN_COLUMNS + " FROM turns WHERE id = :id")
-                  .bind("id", turnId)
-                  .map(JdbcSessionStore::turn)
-                  .one();
+              key.ifPresent(k -> JdbcIdempotencyStore.bind(handle, scope, k, turnId));
+              return Idempotent.created(findTurn(handle, turnId));
             });
       } catch (RuntimeException e) {
         // Race: two submissions to one session read the same max(position); the unique key
@@ -167,6 +180,14 @@ public final class JdbcSessionStore implements SessionStore {
       }
     }
     throw last;
+  }
+
+  private static Turn findTurn(Handle handle, String turnId) {
+    return handle
+        .createQuery("SELECT " + TURN_COLUMNS + " FROM turns WHERE id = :id")
+        .bind("id", turnId)
+        .map(JdbcSessionStore::turn)
+        .one();
   }
 
   @Override

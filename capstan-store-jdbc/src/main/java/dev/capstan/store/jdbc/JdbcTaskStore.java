@@ -1,5 +1,8 @@
 package dev.capstan.store.jdbc;
 
+import dev.capstan.idempotency.IdempotencyKey;
+import dev.capstan.idempotency.IdempotencyStore;
+import dev.capstan.idempotency.Idempotent;
 import dev.capstan.task.Attempt;
 import dev.capstan.task.AttemptEffect;
 import dev.capstan.task.AttemptOutcome;
@@ -52,24 +55,46 @@ public final class JdbcTaskStore implements TaskStore {
   }
 
   @Override
-  public boolean insertRepo(Repo repo) {
-    // why: one statement that writes first; a SQLite transaction that reads and then writes can
-    // fail with SQLITE_BUSY at once when another writer committed in between.
-    return jdbi.withHandle(
-        handle ->
-            handle
-                    .createUpdate(
-                        "INSERT INTO repos (name, source, path, base_branch, max_concurrent, agent,"
-                            + " command, setup, provision_timeout_ms, run_timeout_ms,"
-                            + " idle_timeout_ms, created_micros, updated_micros) VALUES (:name,"
-                            + " :source, :path, :base, :max, :agent, :command, :setup, :provision,"
-                            + " :run, :idle, :created, :updated) ON CONFLICT (name) DO NOTHING")
-                    .bind("name", repo.name())
-                    .bind("source", repo.source())
-                    .bind("created", micros(repo.createdAt()))
-                    .bindMap(repoSettings(repo))
-                    .execute()
-                == 1);
+  public Optional<Idempotent<String>> insertRepo(Repo repo, Optional<IdempotencyKey> key) {
+    if (key.isEmpty()) {
+      // why: one statement that writes first; a SQLite transaction that reads and then writes can
+      // fail with SQLITE_BUSY at once when another writer committed in between.
+      return jdbi.withHandle(handle -> insertRepoRow(handle, repo))
+          ? Optional.of(Idempotent.created(repo.name()))
+          : Optional.empty();
+    }
+    // why: the key is claimed first, a write, for the same reason.
+    return database.inWriteTransaction(
+        handle -> {
+          Optional<String> earlier =
+              JdbcIdempotencyStore.claim(
+                  handle, IdempotencyStore.REPOS, key.get(), repo.createdAt());
+          if (earlier.isPresent()) {
+            return Optional.of(Idempotent.replayed(earlier.get()));
+          }
+          if (!insertRepoRow(handle, repo)) {
+            handle.rollback();
+            return Optional.empty();
+          }
+          JdbcIdempotencyStore.bind(handle, IdempotencyStore.REPOS, key.get(), repo.name());
+          return Optional.of(Idempotent.created(repo.name()));
+        });
+  }
+
+  private boolean insertRepoRow(Handle handle, Repo repo) {
+    return handle
+            .createUpdate(
+                "INSERT INTO repos (name, source, path, base_branch, max_concurrent, agent,"
+                    + " command, setup, provision_timeout_ms, run_timeout_ms,"
+                    + " idle_timeout_ms, created_micros, updated_micros) VALUES (:name,"
+                    + " :source, :path, :base, :max, :agent, :command, :setup, :provision,"
+                    + " :run, :idle, :created, :updated) ON CONFLICT (name) DO NOTHING")
+            .bind("name", repo.name())
+            .bind("source", repo.source())
+            .bind("created", micros(repo.createdAt()))
+            .bindMap(repoSettings(repo))
+            .execute()
+        == 1;
   }
 
   @Override
@@ -123,9 +148,17 @@ public final class JdbcTaskStore implements TaskStore {
   }
 
   @Override
-  public Task insertTask(NewTask task, Instant at) {
+  public Idempotent<Task> insertTask(NewTask task, Instant at, Optional<IdempotencyKey> key) {
     return database.inWriteTransaction(
         handle -> {
+          if (key.isPresent()) {
+            Optional<String> earlier =
+                JdbcIdempotencyStore.claim(handle, IdempotencyStore.TASKS, key.get(), at);
+            if (earlier.isPresent()) {
+              return Idempotent.replayed(
+                  findTask(handle, Long.parseLong(earlier.get())).orElseThrow());
+            }
+          }
           long id =
               handle
                   .createQuery(
@@ -143,7 +176,9 @@ public final class JdbcTaskStore implements TaskStore {
                   .mapTo(Long.class)
                   .one();
           audit(handle, id, at, null, TaskState.QUEUED, "submit", "submitted");
-          return findTask(handle, id).orElseThrow();
+          key.ifPresent(
+              k -> JdbcIdempotencyStore.bind(handle, IdempotencyStore.TASKS, k, Long.toString(id)));
+          return Idempotent.created(findTask(handle, id).orElseThrow());
         });
   }
 
