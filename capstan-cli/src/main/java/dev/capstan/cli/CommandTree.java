@@ -5,6 +5,7 @@ import dev.capstan.cli.config.ConfigCommand;
 import dev.capstan.cli.daemon.DaemonCommand;
 import dev.capstan.cli.daemon.DaemonLogsCommand;
 import dev.capstan.cli.daemon.DaemonResetCommand;
+import dev.capstan.cli.doctor.DoctorCommand;
 import dev.capstan.cli.events.EventsCommand;
 import dev.capstan.cli.gc.GcCommand;
 import dev.capstan.cli.limits.LimitsCommand;
@@ -38,6 +39,7 @@ final class CommandTree {
               CapstanCommand.class,
               List.of(
                   DaemonCommand.class,
+                  DoctorCommand.class,
                   RepoCommand.class,
                   TaskCommand.class,
                   LimitsCommand.class,
