@@ -37,15 +37,17 @@ public final class JdbcSessionStore implements SessionStore {
           + " prompt_tokens, completion_tokens, queued_at_micros, started_at_micros,"
           + " finished_at_micros, ttft_millis, total_millis, resume_of";
 
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcSessionStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
   @Override
   public void createSession(Session session) {
-    jdbi.useHandle(
+    database.inWriteTransaction(
         handle ->
             handle
                 .createUpdate(
@@ -84,7 +86,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean renameSession(String id, String title, Instant at) {
-    return jdbi.withHandle(
+    return database.inWriteTransaction(
             handle ->
                 handle
                     .createUpdate(
@@ -98,7 +100,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean deleteSession(String id) {
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           // why: explicit deletes instead of relying on ON DELETE CASCADE, which SQLite only
           // honours with foreign keys switched on for the connection.
@@ -124,7 +126,7 @@ public final class JdbcSessionStore implements SessionStore {
     RuntimeException last = null;
     for (int attempt = 0; attempt < ENQUEUE_ATTEMPTS; attempt++) {
       try {
-        return jdbi.inTransaction(
+        return database.inWriteTransaction(
             handle -> {
               // why: write the session row first: it locks the row (PostgreSQL) or takes the
               // write lock (SQLite) before max(position) is read, so submissions serialise.
@@ -226,7 +228,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean markRunning(String turnId, Instant at) {
-    return jdbi.withHandle(
+    return database.inWriteTransaction(
             handle ->
                 handle
                     .createUpdate(
@@ -245,7 +247,7 @@ public final class JdbcSessionStore implements SessionStore {
     if (from.isEmpty()) {
       return false;
     }
-    return jdbi.withHandle(
+    return database.inWriteTransaction(
             handle ->
                 handle
                     .createUpdate(
@@ -274,7 +276,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void saveAssistantText(String turnId, String text) {
-    jdbi.useHandle(
+    database.inWriteTransaction(
         handle ->
             handle
                 .createUpdate(
@@ -293,7 +295,7 @@ public final class JdbcSessionStore implements SessionStore {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode tool calls of turn " + message.turnId(), e);
     }
-    jdbi.useHandle(
+    database.inWriteTransaction(
         handle ->
             handle
                 .createUpdate(
@@ -339,7 +341,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void putPolicies(String sessionId, Map<String, String> policies) {
-    jdbi.useTransaction(
+    database.inWriteTransaction(
         handle -> {
           for (Map.Entry<String, String> entry : policies.entrySet()) {
             handle
@@ -352,6 +354,7 @@ public final class JdbcSessionStore implements SessionStore {
                 .bind("policy", entry.getValue())
                 .execute();
           }
+          return null;
         });
   }
 
