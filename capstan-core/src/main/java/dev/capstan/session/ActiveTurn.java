@@ -1,6 +1,7 @@
 package dev.capstan.session;
 
 import dev.capstan.tool.CancelToken;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,13 +14,15 @@ import java.util.concurrent.TimeUnit;
 public final class ActiveTurn {
   private final Turn turn;
   private final Session session;
+  private final List<ConversationMessage> opening;
   private final CancelToken cancel = new CancelToken();
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile boolean shuttingDown;
 
-  ActiveTurn(Turn turn, Session session) {
+  ActiveTurn(Turn turn, Session session, List<ConversationMessage> opening) {
     this.turn = Objects.requireNonNull(turn, "turn");
     this.session = Objects.requireNonNull(session, "session");
+    this.opening = List.copyOf(opening);
   }
 
   /** The turn as it was when it started. */
@@ -30,6 +33,11 @@ public final class ActiveTurn {
   /** Its session. */
   public Session session() {
     return session;
+  }
+
+  /** The messages stored with the claim that started the turn (empty for a resumed turn). */
+  List<ConversationMessage> opening() {
+    return opening;
   }
 
   /** Fires when the turn is cancelled or the daemon stops: aborts the LLM call, kills commands. */

@@ -61,19 +61,18 @@ final class SessionHost implements LoopHost {
   public List<ChatMessage> context() {
     List<ChatMessage> context = new ArrayList<>();
     context.add(new ChatMessage.System(AgentLoop.systemPrompt(session.workspace())));
-    for (Turn earlier : store.turnsOf(session.id())) {
-      if (earlier.position() >= turn.position()) {
-        break;
-      }
-      if (earlier.status() == TurnStatus.COMPLETED) {
-        store.messagesOf(earlier.id()).forEach(m -> context.add(AgentLoop.toChat(m)));
-      }
-    }
+    store
+        .completedConversationBefore(session.id(), turn.position())
+        .forEach(m -> context.add(AgentLoop.toChat(m)));
     return context;
   }
 
   @Override
   public List<ConversationMessage> begin(MessageSink sink) {
+    if (!active.opening().isEmpty()) {
+      // why: the runner stored these when it claimed the turn; nothing else can have been added.
+      return active.opening();
+    }
     List<ConversationMessage> stored = store.messagesOf(turn.id());
     if (stored.isEmpty() && turn.resumeOf().isPresent()) {
       store.messagesOf(turn.resumeOf().get()).forEach(sink::copy);
@@ -95,6 +94,11 @@ final class SessionHost implements LoopHost {
   @Override
   public void append(ConversationMessage message) {
     store.appendMessage(message);
+  }
+
+  @Override
+  public void appendAnswer(ConversationMessage message, String textSoFar) {
+    store.appendAnswer(message, textSoFar);
   }
 
   @Override

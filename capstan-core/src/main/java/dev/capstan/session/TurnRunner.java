@@ -5,6 +5,7 @@ import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
 import dev.capstan.event.StreamName;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -213,12 +214,28 @@ public final class TurnRunner {
 
   private void runOne(Turn queued) {
     Optional<Session> session = store.findSession(queued.sessionId());
-    if (session.isEmpty() || !store.markRunning(queued.id(), clock.instant())) {
+    Instant startedAt = clock.instant();
+    // why: a new turn's conversation starts with the user's message; storing it with the claim
+    // saves a commit before the LLM request. A resumed turn copies its conversation instead.
+    List<ConversationMessage> opening =
+        queued.resumeOf().isPresent()
+            ? List.of()
+            : List.of(
+                new ConversationMessage(
+                    queued.id(),
+                    0,
+                    ConversationMessage.Role.USER,
+                    queued.userMessage(),
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    startedAt));
+    if (session.isEmpty() || !store.markRunning(queued.id(), startedAt, opening)) {
       // Race: cancelled (or its session deleted) between the read and the claim.
       return;
     }
     StreamName stream = StreamName.session(queued.sessionId());
-    ActiveTurn active = new ActiveTurn(queued, session.get());
+    ActiveTurn active = new ActiveTurn(queued, session.get(), opening);
     activeBySession.put(queued.sessionId(), active);
     try {
       events.append(

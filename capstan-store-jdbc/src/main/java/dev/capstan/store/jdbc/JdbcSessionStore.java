@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -227,19 +228,27 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean markRunning(String turnId, Instant at) {
+  public boolean markRunning(String turnId, Instant at, List<ConversationMessage> opening) {
     return database.inWriteTransaction(
-            handle ->
-                handle
-                    .createUpdate(
-                        "UPDATE turns SET status = :running, started_at_micros = :at,"
-                            + " version = version + 1 WHERE id = :id AND status = :queued")
-                    .bind("id", turnId)
-                    .bind("running", TurnStatus.RUNNING.wireName())
-                    .bind("queued", TurnStatus.QUEUED.wireName())
-                    .bind("at", Micros.of(at))
-                    .execute())
-        == 1;
+        handle -> {
+          boolean claimed =
+              handle
+                      .createUpdate(
+                          "UPDATE turns SET status = :running, started_at_micros = :at,"
+                              + " version = version + 1 WHERE id = :id AND status = :queued")
+                      .bind("id", turnId)
+                      .bind("running", TurnStatus.RUNNING.wireName())
+                      .bind("queued", TurnStatus.QUEUED.wireName())
+                      .bind("at", Micros.of(at))
+                      .execute()
+                  == 1;
+          if (claimed) {
+            for (ConversationMessage message : opening) {
+              insertMessage(handle, message);
+            }
+          }
+          return claimed;
+        });
   }
 
   @Override
@@ -276,41 +285,58 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void saveAssistantText(String turnId, String text) {
+    database.inWriteTransaction(handle -> updateAssistantText(handle, turnId, text));
+  }
+
+  private static int updateAssistantText(Handle handle, String turnId, String text) {
+    return handle
+        .createUpdate(
+            "UPDATE turns SET assistant_text = :text WHERE id = :id AND status = :running")
+        .bind("id", turnId)
+        .bind("text", text)
+        .bind("running", TurnStatus.RUNNING.wireName())
+        .execute();
+  }
+
+  @Override
+  public void appendAnswer(ConversationMessage message, String assistantText) {
     database.inWriteTransaction(
-        handle ->
-            handle
-                .createUpdate(
-                    "UPDATE turns SET assistant_text = :text WHERE id = :id AND status = :running")
-                .bind("id", turnId)
-                .bind("text", text)
-                .bind("running", TurnStatus.RUNNING.wireName())
-                .execute());
+        handle -> {
+          insertMessage(handle, message);
+          return updateAssistantText(handle, message.turnId(), assistantText);
+        });
   }
 
   @Override
   public void appendMessage(ConversationMessage message) {
+    database.inWriteTransaction(
+        handle -> {
+          insertMessage(handle, message);
+          return null;
+        });
+  }
+
+  private static void insertMessage(Handle handle, ConversationMessage message) {
     String toolCalls;
     try {
       toolCalls = Json.mapper().writeValueAsString(message.toolCalls());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode tool calls of turn " + message.turnId(), e);
     }
-    database.inWriteTransaction(
-        handle ->
-            handle
-                .createUpdate(
-                    "INSERT INTO turn_messages (turn_id, idx, role, content, tool_calls,"
-                        + " tool_call_id, tool_name, created_at_micros) VALUES (:turn, :idx,"
-                        + " :role, :content, :calls, :callId, :tool, :at)")
-                .bind("turn", message.turnId())
-                .bind("idx", message.index())
-                .bind("role", message.role().wireName())
-                .bind("content", message.content())
-                .bind("calls", toolCalls)
-                .bind("callId", message.toolCallId().orElse(null))
-                .bind("tool", message.toolName().orElse(null))
-                .bind("at", Micros.of(message.createdAt()))
-                .execute());
+    handle
+        .createUpdate(
+            "INSERT INTO turn_messages (turn_id, idx, role, content, tool_calls,"
+                + " tool_call_id, tool_name, created_at_micros) VALUES (:turn, :idx,"
+                + " :role, :content, :calls, :callId, :tool, :at)")
+        .bind("turn", message.turnId())
+        .bind("idx", message.index())
+        .bind("role", message.role().wireName())
+        .bind("content", message.content())
+        .bind("calls", toolCalls)
+        .bind("callId", message.toolCallId().orElse(null))
+        .bind("tool", message.toolName().orElse(null))
+        .bind("at", Micros.of(message.createdAt()))
+        .execute();
   }
 
   @Override
@@ -320,6 +346,22 @@ public final class JdbcSessionStore implements SessionStore {
             handle
                 .createQuery("SELECT * FROM turn_messages WHERE turn_id = :turn ORDER BY idx")
                 .bind("turn", turnId)
+                .map(JdbcSessionStore::message)
+                .list());
+  }
+
+  @Override
+  public List<ConversationMessage> completedConversationBefore(String sessionId, long position) {
+    return jdbi.withHandle(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT m.* FROM turn_messages m JOIN turns t ON t.id = m.turn_id"
+                        + " WHERE t.session_id = :session AND t.position < :position"
+                        + " AND t.status = :completed ORDER BY t.position, m.idx")
+                .bind("session", sessionId)
+                .bind("position", position)
+                .bind("completed", TurnStatus.COMPLETED.wireName())
                 .map(JdbcSessionStore::message)
                 .list());
   }
