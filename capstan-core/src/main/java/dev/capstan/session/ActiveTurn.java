@@ -3,6 +3,8 @@ package dev.capstan.session;
 import dev.capstan.tool.CancelToken;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +19,7 @@ public final class ActiveTurn {
   private final List<ConversationMessage> opening;
   private final CancelToken cancel = new CancelToken();
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final CompletableFuture<Boolean> claim = new CompletableFuture<>();
   private volatile boolean shuttingDown;
 
   ActiveTurn(Turn turn, Session session, List<ConversationMessage> opening) {
@@ -62,6 +65,31 @@ public final class ActiveTurn {
   void stopForShutdown() {
     shuttingDown = true;
     cancel.cancel();
+  }
+
+  /** The claim that moves the turn to running has committed ({@code won}) or lost. */
+  void claimDone(boolean won) {
+    claim.complete(won);
+  }
+
+  /** The claim could not be made (the store failed). */
+  void claimFailed(RuntimeException failure) {
+    claim.completeExceptionally(failure);
+  }
+
+  /**
+   * Waits for the claim that moves the turn queued → running: whether it won (committed, and {@code
+   * turn.started} appended). The claim is one store write, so the wait is bounded by the store's
+   * own timeouts.
+   *
+   * @throws RuntimeException the store's failure when the claim could not be made
+   */
+  boolean awaitClaim() {
+    try {
+      return claim.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   void markEnded() {
