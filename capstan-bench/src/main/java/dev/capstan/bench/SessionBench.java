@@ -68,7 +68,7 @@ final class SessionBench implements Benchmark {
         try {
           daemon =
               Processes.start(
-                  List.of(context.java(), "-jar", context.jar().toString(), "daemon", "run"),
+                  TaskThroughputBench.daemonCommand(context),
                   Map.of(
                       "CAPSTAN_HOME",
                       home.toString(),

@@ -192,7 +192,7 @@ final class TaskThroughputBench implements Benchmark {
       double wallMillis, List<Double> fillGapsMillis, Optional<double[]> cpuMillis) {}
 
   /** The daemon JVM, with the options of {@code CAPSTAN_DAEMON_JAVA_OPTS} (for profiling). */
-  private static List<String> daemonCommand(BenchContext context) {
+  static List<String> daemonCommand(BenchContext context) {
     List<String> command = new ArrayList<>();
     command.add(context.java());
     command.addAll(Processes.daemonJavaOptions());

@@ -15,6 +15,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link LlmClient} for OpenAI-compatible servers (LM Studio, Ollama, vLLM, llama.cpp server,
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe.
  */
 public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OpenAiCompatibleClient.class);
+
   /** How long a model list fetched to pick the default model is reused. */
   static final Duration MODEL_CACHE_TTL = Duration.ofSeconds(30);
 
@@ -39,6 +43,7 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
   private boolean closed; // guarded by httpLock
   private final AtomicBoolean sendUsageOption = new AtomicBoolean(true);
   private final AtomicReference<CachedModel> defaultModel = new AtomicReference<>();
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   /**
    * A client.
@@ -152,7 +157,12 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
       return settings.model().get();
     }
     CachedModel cached = defaultModel.get();
-    if (cached != null && System.nanoTime() - cached.fetchedAtNanos() < MODEL_CACHE_TTL.toNanos()) {
+    if (cached != null) {
+      if (System.nanoTime() - cached.fetchedAtNanos() >= MODEL_CACHE_TTL.toNanos()) {
+        refreshDefaultModel();
+      }
+      // why: a request never waits for the model list once one is known; a stale pick that the
+      // server refuses (NO_MODEL_LOADED) is forgotten, and the next request asks again.
       return cached.id();
     }
     List<String> ids = listModels(settings.connectTimeout().plus(Duration.ofSeconds(10)));
@@ -163,6 +173,26 @@ public final class OpenAiCompatibleClient implements LlmClient, AutoCloseable {
           ErrorMessages.hintFor(ErrorCode.NO_MODEL_LOADED, settings.url().toString()));
     }
     return ids.getFirst();
+  }
+
+  /** Fetches the model list again in the background, once at a time. */
+  private void refreshDefaultModel() {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("llm-models-refresh")
+        .start(
+            () -> {
+              try {
+                listModels(settings.connectTimeout().plus(Duration.ofSeconds(10)));
+              } catch (RuntimeException e) {
+                // The old pick stays; a request it fails forgets it.
+                log.debug("refreshing the default model failed: {}", e.getMessage());
+              } finally {
+                refreshing.set(false);
+              }
+            });
   }
 
   /** Forgets the cached default model (the server said it is gone). */

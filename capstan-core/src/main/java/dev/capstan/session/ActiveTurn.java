@@ -1,7 +1,10 @@
 package dev.capstan.session;
 
 import dev.capstan.tool.CancelToken;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -13,13 +16,16 @@ import java.util.concurrent.TimeUnit;
 public final class ActiveTurn {
   private final Turn turn;
   private final Session session;
+  private final List<ConversationMessage> opening;
   private final CancelToken cancel = new CancelToken();
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final CompletableFuture<Boolean> claim = new CompletableFuture<>();
   private volatile boolean shuttingDown;
 
-  ActiveTurn(Turn turn, Session session) {
+  ActiveTurn(Turn turn, Session session, List<ConversationMessage> opening) {
     this.turn = Objects.requireNonNull(turn, "turn");
     this.session = Objects.requireNonNull(session, "session");
+    this.opening = List.copyOf(opening);
   }
 
   /** The turn as it was when it started. */
@@ -30,6 +36,11 @@ public final class ActiveTurn {
   /** Its session. */
   public Session session() {
     return session;
+  }
+
+  /** The messages stored with the claim that started the turn (empty for a resumed turn). */
+  List<ConversationMessage> opening() {
+    return opening;
   }
 
   /** Fires when the turn is cancelled or the daemon stops: aborts the LLM call, kills commands. */
@@ -54,6 +65,31 @@ public final class ActiveTurn {
   void stopForShutdown() {
     shuttingDown = true;
     cancel.cancel();
+  }
+
+  /** The claim that moves the turn to running has committed ({@code won}) or lost. */
+  void claimDone(boolean won) {
+    claim.complete(won);
+  }
+
+  /** The claim could not be made (the store failed). */
+  void claimFailed(RuntimeException failure) {
+    claim.completeExceptionally(failure);
+  }
+
+  /**
+   * Waits for the claim that moves the turn queued → running: whether it won (committed, and {@code
+   * turn.started} appended). The claim is one store write, so the wait is bounded by the store's
+   * own timeouts.
+   *
+   * @throws RuntimeException the store's failure when the claim could not be made
+   */
+  boolean awaitClaim() {
+    try {
+      return claim.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   void markEnded() {

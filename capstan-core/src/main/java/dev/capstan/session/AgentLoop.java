@@ -406,11 +406,12 @@ public final class AgentLoop implements TurnExecutor {
               toolCallId,
               toolName,
               clock.instant());
-      host.append(message);
-      own.add(message);
       if (role == ConversationMessage.Role.ASSISTANT) {
-        host.saveText(answer.toString());
+        host.appendAnswer(message, answer.toString());
+      } else {
+        host.append(message);
       }
+      own.add(message);
     }
 
     private void checkCancelled() {

@@ -54,6 +54,15 @@ public interface LoopHost {
   /** Keeps the answer text so far (called now and then while it streams, and per message). */
   void saveText(String text);
 
+  /**
+   * Keeps an assistant message and the answer text so far, as {@link #append} then {@link
+   * #saveText}; a host may store both at once.
+   */
+  default void appendAnswer(ConversationMessage message, String textSoFar) {
+    append(message);
+    saveText(textSoFar);
+  }
+
   /** Answer text as it streams from the model. */
   void onText(String text);
 

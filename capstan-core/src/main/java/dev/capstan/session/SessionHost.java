@@ -19,7 +19,9 @@ import java.util.Optional;
 
 /**
  * The host of a session's turn: the conversation is kept in the session store, events go to {@code
- * session/<id>}, approvals belong to the turn.
+ * session/<id>}, approvals belong to the turn. The run may start (load the history, send the LLM
+ * request) while the runner's claim of the turn commits; everything that stores or publishes waits
+ * for that claim first, and does nothing when it lost (the turn was cancelled before it started).
  *
  * <p>Confined to the turn's thread.
  */
@@ -61,19 +63,22 @@ final class SessionHost implements LoopHost {
   public List<ChatMessage> context() {
     List<ChatMessage> context = new ArrayList<>();
     context.add(new ChatMessage.System(AgentLoop.systemPrompt(session.workspace())));
-    for (Turn earlier : store.turnsOf(session.id())) {
-      if (earlier.position() >= turn.position()) {
-        break;
-      }
-      if (earlier.status() == TurnStatus.COMPLETED) {
-        store.messagesOf(earlier.id()).forEach(m -> context.add(AgentLoop.toChat(m)));
-      }
-    }
+    store
+        .completedConversationBefore(session.id(), turn.position())
+        .forEach(m -> context.add(AgentLoop.toChat(m)));
     return context;
   }
 
   @Override
   public List<ConversationMessage> begin(MessageSink sink) {
+    if (!active.opening().isEmpty()) {
+      // why: the claim stores these (the loop must not wait for it here, or the LLM request would
+      // wait for its commit); a turn that starts with them has nothing else stored yet.
+      return active.opening();
+    }
+    if (!started()) {
+      return List.of();
+    }
     List<ConversationMessage> stored = store.messagesOf(turn.id());
     if (stored.isEmpty() && turn.resumeOf().isPresent()) {
       store.messagesOf(turn.resumeOf().get()).forEach(sink::copy);
@@ -94,26 +99,49 @@ final class SessionHost implements LoopHost {
 
   @Override
   public void append(ConversationMessage message) {
+    if (!started()) {
+      return;
+    }
     store.appendMessage(message);
   }
 
   @Override
+  public void appendAnswer(ConversationMessage message, String textSoFar) {
+    if (!started()) {
+      return;
+    }
+    store.appendAnswer(message, textSoFar);
+  }
+
+  @Override
   public void saveText(String text) {
+    if (!started()) {
+      return;
+    }
     store.saveAssistantText(turn.id(), text);
   }
 
   @Override
   public void onText(String text) {
+    if (!started()) {
+      return;
+    }
     events.appendTurnDelta(stream, turn.id(), text);
   }
 
   @Override
   public void onToolStarted(ToolCall call, String preview) {
+    if (!started()) {
+      return;
+    }
     events.append(stream, new EventData.ToolStarted(turn.id(), call.id(), call.name(), preview));
   }
 
   @Override
   public void onToolFinished(ToolCall call, String outcome, String preview, long millis) {
+    if (!started()) {
+      return;
+    }
     events.append(
         stream,
         new EventData.ToolFinished(turn.id(), call.id(), call.name(), outcome, preview, millis));
@@ -139,6 +167,11 @@ final class SessionHost implements LoopHost {
   public ApprovalRequest approvalRequest(ToolCall call) {
     return ApprovalRequest.ofTurn(
         session.id(), turn.id(), call.id(), call.name(), call.arguments());
+  }
+
+  /** Waits for the runner's claim of the turn; whether it won. */
+  private boolean started() {
+    return active.awaitClaim();
   }
 
   @Override

@@ -72,7 +72,16 @@ public interface SessionStore {
   List<Turn> turnsIn(TurnStatus status);
 
   /** Moves a turn queued → running; {@code false} if it was not queued any more. */
-  boolean markRunning(String turnId, Instant at);
+  default boolean markRunning(String turnId, Instant at) {
+    return markRunning(turnId, at, List.of());
+  }
+
+  /**
+   * Moves a turn queued → running and, in the same transaction, appends {@code opening} (the first
+   * messages of its conversation); {@code false}, with nothing stored, if it was not queued any
+   * more.
+   */
+  boolean markRunning(String turnId, Instant at, List<ConversationMessage> opening);
 
   /** Ends a turn that is in one of {@code from}; {@code false} if it was not. */
   boolean finishTurn(String turnId, Set<TurnStatus> from, TurnEnd end);
@@ -83,8 +92,20 @@ public interface SessionStore {
   /** Appends a message to a turn's conversation; its index must be the next one. */
   void appendMessage(ConversationMessage message);
 
+  /**
+   * Appends an assistant message and, in the same transaction, stores {@code assistantText} as the
+   * running turn's answer so far (as {@link #saveAssistantText}).
+   */
+  void appendAnswer(ConversationMessage message, String assistantText);
+
   /** The messages of a turn, in order. */
   List<ConversationMessage> messagesOf(String turnId);
+
+  /**
+   * The messages of the session's completed turns before {@code position}, in queue order and
+   * message order: the conversation a turn at {@code position} continues.
+   */
+  List<ConversationMessage> completedConversationBefore(String sessionId, long position);
 
   /** The session's tool policy overrides, tool → {@code allow|ask|deny}. */
   Map<String, String> policiesOf(String sessionId);

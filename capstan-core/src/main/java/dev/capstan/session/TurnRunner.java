@@ -5,6 +5,7 @@ import dev.capstan.event.EventData;
 import dev.capstan.event.EventLog;
 import dev.capstan.event.StreamName;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * #wake}) and at startup ({@link #recover}), and stop when their queue is empty.
  *
  * <p>Every status change is a compare-and-set in the store, committed before its event is appended.
- * A cancelled queued turn never starts; a cancelled running turn is stopped through its {@link
+ * The claim (queued → running, with the user's message) commits on its own thread while the turn
+ * loads its history and sends the LLM request; the turn stores and publishes nothing before the
+ * claim has won, and a lost claim (a cancel or delete came first) stops it without a trace. A
+ * cancelled queued turn never starts; a cancelled running turn is stopped through its {@link
  * ActiveTurn#cancelToken()} and its pending approvals are resolved as cancelled at once.
  *
  * <p>Thread-safe.
@@ -142,7 +146,10 @@ public final class TurnRunner {
       }
     }
     ActiveTurn active = activeBySession.get(sessionId);
-    if (active != null && cancelRunning(sessionId, active.turn().id())) {
+    // why: a turn whose claim had not committed yet was cancelled as queued above.
+    if (active != null
+        && !cancelled.contains(active.turn().id())
+        && cancelRunning(sessionId, active.turn().id())) {
       cancelled.add(active.turn().id());
     }
     return cancelled;
@@ -213,19 +220,32 @@ public final class TurnRunner {
 
   private void runOne(Turn queued) {
     Optional<Session> session = store.findSession(queued.sessionId());
-    if (session.isEmpty() || !store.markRunning(queued.id(), clock.instant())) {
-      // Race: cancelled (or its session deleted) between the read and the claim.
+    if (session.isEmpty()) {
+      // Race: its session was deleted between the read and now.
       return;
     }
-    StreamName stream = StreamName.session(queued.sessionId());
-    ActiveTurn active = new ActiveTurn(queued, session.get());
+    Instant startedAt = clock.instant();
+    // why: a new turn's conversation starts with the user's message; storing it with the claim
+    // saves a commit before the LLM request. A resumed turn copies its conversation instead.
+    List<ConversationMessage> opening =
+        queued.resumeOf().isPresent()
+            ? List.of()
+            : List.of(
+                new ConversationMessage(
+                    queued.id(),
+                    0,
+                    ConversationMessage.Role.USER,
+                    queued.userMessage(),
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    startedAt));
+    ActiveTurn active = new ActiveTurn(queued, session.get(), opening);
     activeBySession.put(queued.sessionId(), active);
     try {
-      events.append(
-          stream,
-          new EventData.TurnStarted(
-              queued.sessionId(), queued.id(), session.get().model().orElse("")));
-      log.info("turn started session={} turn={}", queued.sessionId(), queued.id());
+      // why: the claim's commit runs while the loop loads the history and sends the LLM request;
+      // the loop stores and publishes nothing before the claim has won (SessionHost waits).
+      threads.newThread(() -> claim(active, startedAt)).start();
       TurnEnd end;
       try {
         end = executor.run(active);
@@ -238,6 +258,10 @@ public final class TurnRunner {
                 "Internal error: " + e.getMessage() + " (details in the daemon log).",
                 "",
                 clock.instant());
+      }
+      if (!active.awaitClaim()) {
+        // Race: cancelled (or its session deleted) before the claim; what ran is dropped.
+        return;
       }
       if (active.shuttingDown()) {
         return;
@@ -255,6 +279,33 @@ public final class TurnRunner {
       activeBySession.remove(queued.sessionId(), active);
       active.markEnded();
     }
+  }
+
+  /** Moves the turn queued → running with its opening messages, then announces it. */
+  private void claim(ActiveTurn active, Instant at) {
+    Turn turn = active.turn();
+    boolean won;
+    try {
+      won = store.markRunning(turn.id(), at, active.opening());
+    } catch (RuntimeException | Error e) {
+      active.cancel();
+      active.claimFailed(
+          e instanceof RuntimeException runtime
+              ? runtime
+              : new IllegalStateException("claiming turn " + turn.id() + " failed", e));
+      return;
+    }
+    if (won) {
+      events.append(
+          StreamName.session(turn.sessionId()),
+          new EventData.TurnStarted(
+              turn.sessionId(), turn.id(), active.session().model().orElse("")));
+      log.info("turn started session={} turn={}", turn.sessionId(), turn.id());
+    } else {
+      // why: a lost claim means a cancel or a delete came first; the LLM call stops at once.
+      active.cancel();
+    }
+    active.claimDone(won);
   }
 
   private void finish(Turn turn, TurnEnd end) {

@@ -20,15 +20,17 @@ import org.jdbi.v3.core.statement.StatementContext;
  * <p>Thread-safe.
  */
 public final class JdbcApprovalStore implements ApprovalStore {
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcApprovalStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
   @Override
   public void insert(Approval approval) {
-    jdbi.useHandle(
+    database.inWriteTransaction(
         handle ->
             handle
                 .createUpdate(
@@ -76,7 +78,7 @@ public final class JdbcApprovalStore implements ApprovalStore {
 
   @Override
   public Resolution resolve(String id, Approval.Decision decision) {
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           int changed =
               handle

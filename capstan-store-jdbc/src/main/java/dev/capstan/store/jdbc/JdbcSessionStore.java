@@ -41,15 +41,17 @@ public final class JdbcSessionStore implements SessionStore {
           + " prompt_tokens, completion_tokens, queued_at_micros, started_at_micros,"
           + " finished_at_micros, ttft_millis, total_millis, resume_of";
 
+  private final Database database;
   private final Jdbi jdbi;
 
   public JdbcSessionStore(Database database) {
+    this.database = database;
     this.jdbi = database.jdbi();
   }
 
   @Override
   public void createSession(Session session) {
-    jdbi.useHandle(
+    database.inWriteTransaction(
         handle ->
             handle
                 .createUpdate(
@@ -88,7 +90,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean renameSession(String id, String title, Instant at) {
-    return jdbi.withHandle(
+    return database.inWriteTransaction(
             handle ->
                 handle
                     .createUpdate(
@@ -102,7 +104,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean deleteSession(String id) {
-    return jdbi.inTransaction(
+    return database.inWriteTransaction(
         handle -> {
           // why: explicit deletes instead of relying on ON DELETE CASCADE, which SQLite only
           // honours with foreign keys switched on for the connection.
@@ -133,7 +135,7 @@ public final class JdbcSessionStore implements SessionStore {
     RuntimeException last = null;
     for (int attempt = 0; attempt < ENQUEUE_ATTEMPTS; attempt++) {
       try {
-        return jdbi.inTransaction(
+        return database.inWriteTransaction(
             handle -> {
               // why: write the session row first: it locks the row (PostgreSQL) or takes the
               // write lock (SQLite) before max(position) is read, so submissions serialise.
@@ -246,19 +248,27 @@ public final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public boolean markRunning(String turnId, Instant at) {
-    return jdbi.withHandle(
-            handle ->
-                handle
-                    .createUpdate(
-                        "UPDATE turns SET status = :running, started_at_micros = :at,"
-                            + " version = version + 1 WHERE id = :id AND status = :queued")
-                    .bind("id", turnId)
-                    .bind("running", TurnStatus.RUNNING.wireName())
-                    .bind("queued", TurnStatus.QUEUED.wireName())
-                    .bind("at", Micros.of(at))
-                    .execute())
-        == 1;
+  public boolean markRunning(String turnId, Instant at, List<ConversationMessage> opening) {
+    return database.inWriteTransaction(
+        handle -> {
+          boolean claimed =
+              handle
+                      .createUpdate(
+                          "UPDATE turns SET status = :running, started_at_micros = :at,"
+                              + " version = version + 1 WHERE id = :id AND status = :queued")
+                      .bind("id", turnId)
+                      .bind("running", TurnStatus.RUNNING.wireName())
+                      .bind("queued", TurnStatus.QUEUED.wireName())
+                      .bind("at", Micros.of(at))
+                      .execute()
+                  == 1;
+          if (claimed) {
+            for (ConversationMessage message : opening) {
+              insertMessage(handle, message);
+            }
+          }
+          return claimed;
+        });
   }
 
   @Override
@@ -266,7 +276,7 @@ public final class JdbcSessionStore implements SessionStore {
     if (from.isEmpty()) {
       return false;
     }
-    return jdbi.withHandle(
+    return database.inWriteTransaction(
             handle ->
                 handle
                     .createUpdate(
@@ -295,41 +305,58 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void saveAssistantText(String turnId, String text) {
-    jdbi.useHandle(
-        handle ->
-            handle
-                .createUpdate(
-                    "UPDATE turns SET assistant_text = :text WHERE id = :id AND status = :running")
-                .bind("id", turnId)
-                .bind("text", text)
-                .bind("running", TurnStatus.RUNNING.wireName())
-                .execute());
+    database.inWriteTransaction(handle -> updateAssistantText(handle, turnId, text));
+  }
+
+  private static int updateAssistantText(Handle handle, String turnId, String text) {
+    return handle
+        .createUpdate(
+            "UPDATE turns SET assistant_text = :text WHERE id = :id AND status = :running")
+        .bind("id", turnId)
+        .bind("text", text)
+        .bind("running", TurnStatus.RUNNING.wireName())
+        .execute();
+  }
+
+  @Override
+  public void appendAnswer(ConversationMessage message, String assistantText) {
+    database.inWriteTransaction(
+        handle -> {
+          insertMessage(handle, message);
+          return updateAssistantText(handle, message.turnId(), assistantText);
+        });
   }
 
   @Override
   public void appendMessage(ConversationMessage message) {
+    database.inWriteTransaction(
+        handle -> {
+          insertMessage(handle, message);
+          return null;
+        });
+  }
+
+  private static void insertMessage(Handle handle, ConversationMessage message) {
     String toolCalls;
     try {
       toolCalls = Json.mapper().writeValueAsString(message.toolCalls());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode tool calls of turn " + message.turnId(), e);
     }
-    jdbi.useHandle(
-        handle ->
-            handle
-                .createUpdate(
-                    "INSERT INTO turn_messages (turn_id, idx, role, content, tool_calls,"
-                        + " tool_call_id, tool_name, created_at_micros) VALUES (:turn, :idx,"
-                        + " :role, :content, :calls, :callId, :tool, :at)")
-                .bind("turn", message.turnId())
-                .bind("idx", message.index())
-                .bind("role", message.role().wireName())
-                .bind("content", message.content())
-                .bind("calls", toolCalls)
-                .bind("callId", message.toolCallId().orElse(null))
-                .bind("tool", message.toolName().orElse(null))
-                .bind("at", Micros.of(message.createdAt()))
-                .execute());
+    handle
+        .createUpdate(
+            "INSERT INTO turn_messages (turn_id, idx, role, content, tool_calls,"
+                + " tool_call_id, tool_name, created_at_micros) VALUES (:turn, :idx,"
+                + " :role, :content, :calls, :callId, :tool, :at)")
+        .bind("turn", message.turnId())
+        .bind("idx", message.index())
+        .bind("role", message.role().wireName())
+        .bind("content", message.content())
+        .bind("calls", toolCalls)
+        .bind("callId", message.toolCallId().orElse(null))
+        .bind("tool", message.toolName().orElse(null))
+        .bind("at", Micros.of(message.createdAt()))
+        .execute();
   }
 
   @Override
@@ -339,6 +366,22 @@ public final class JdbcSessionStore implements SessionStore {
             handle
                 .createQuery("SELECT * FROM turn_messages WHERE turn_id = :turn ORDER BY idx")
                 .bind("turn", turnId)
+                .map(JdbcSessionStore::message)
+                .list());
+  }
+
+  @Override
+  public List<ConversationMessage> completedConversationBefore(String sessionId, long position) {
+    return jdbi.withHandle(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT m.* FROM turn_messages m JOIN turns t ON t.id = m.turn_id"
+                        + " WHERE t.session_id = :session AND t.position < :position"
+                        + " AND t.status = :completed ORDER BY t.position, m.idx")
+                .bind("session", sessionId)
+                .bind("position", position)
+                .bind("completed", TurnStatus.COMPLETED.wireName())
                 .map(JdbcSessionStore::message)
                 .list());
   }
@@ -360,7 +403,7 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void putPolicies(String sessionId, Map<String, String> policies) {
-    jdbi.useTransaction(
+    database.inWriteTransaction(
         handle -> {
           for (Map.Entry<String, String> entry : policies.entrySet()) {
             handle
@@ -373,6 +416,7 @@ public final class JdbcSessionStore implements SessionStore {
                 .bind("policy", entry.getValue())
                 .execute();
           }
+          return null;
         });
   }
 

@@ -191,6 +191,92 @@ abstract class SessionStoreContract {
   }
 
   @Test
+  void the_claim_stores_the_opening_messages_only_when_it_wins() {
+    aSession("s1");
+    sessions().enqueueTurn("s1", "t1", "hi", T0, Optional.empty());
+    ConversationMessage user =
+        new ConversationMessage(
+            "t1",
+            0,
+            ConversationMessage.Role.USER,
+            "hi",
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            T0.plusSeconds(1));
+
+    boolean claimed = sessions().markRunning("t1", T0.plusSeconds(1), List.of(user));
+    boolean again = sessions().markRunning("t1", T0.plusSeconds(2), List.of(user));
+
+    assertThat(claimed).isTrue();
+    assertThat(again).isFalse();
+    assertThat(sessions().findTurn("t1").orElseThrow().status()).isEqualTo(TurnStatus.RUNNING);
+    assertThat(sessions().messagesOf("t1")).containsExactly(user);
+  }
+
+  @Test
+  void the_conversation_before_a_turn_holds_only_earlier_completed_turns_in_order() {
+    aSession("s1");
+    aSession("s2");
+    for (String id : List.of("t1", "t2", "t3", "t4")) {
+      sessions().enqueueTurn("s1", id, "ask " + id, T0, Optional.empty());
+      sessions().markRunning(id, T0, List.of(message(id, 0, "ask " + id)));
+      sessions().appendMessage(message(id, 1, "answer " + id));
+    }
+    sessions().enqueueTurn("s2", "u1", "elsewhere", T0, Optional.empty());
+    sessions().markRunning("u1", T0, List.of(message("u1", 0, "elsewhere")));
+    for (String id : List.of("t1", "t3", "t4", "u1")) {
+      sessions()
+          .finishTurn(
+              id,
+              Set.of(TurnStatus.RUNNING),
+              new TurnEnd(
+                  TurnStatus.COMPLETED,
+                  "answer " + id,
+                  Optional.empty(),
+                  Optional.empty(),
+                  T0,
+                  Optional.empty(),
+                  Optional.empty()));
+    }
+    sessions()
+        .finishTurn(
+            "t2", Set.of(TurnStatus.RUNNING), TurnEnd.failed(TurnErrorCode.LLM_ERROR, "x", "", T0));
+
+    List<ConversationMessage> before = sessions().completedConversationBefore("s1", 4);
+
+    assertThat(before)
+        .extracting(ConversationMessage::content)
+        .containsExactly("ask t1", "answer t1", "ask t3", "answer t3");
+  }
+
+  @Test
+  void an_answer_is_stored_with_the_text_so_far_at_once() {
+    aSession("s1");
+    sessions().enqueueTurn("s1", "t1", "hi", T0, Optional.empty());
+    sessions().markRunning("t1", T0, List.of(message("t1", 0, "hi")));
+
+    sessions().appendAnswer(message("t1", 1, "hello there"), "hello there");
+
+    assertThat(sessions().messagesOf("t1"))
+        .extracting(ConversationMessage::content)
+        .containsExactly("hi", "hello there");
+    assertThat(sessions().findTurn("t1").orElseThrow().assistantText()).isEqualTo("hello there");
+  }
+
+  private static ConversationMessage message(String turnId, int index, String content) {
+    return new ConversationMessage(
+        turnId,
+        index,
+        index == 0 ? ConversationMessage.Role.USER : ConversationMessage.Role.ASSISTANT,
+        content,
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        T0);
+  }
+
+  @Test
   void a_failed_turn_keeps_its_partial_text_and_error() {
     aSession("s1");
     sessions().enqueueTurn("s1", "t1", "hi", T0, Optional.empty());
