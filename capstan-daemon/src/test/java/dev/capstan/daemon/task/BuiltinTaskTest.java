@@ -170,7 +170,11 @@ class BuiltinTaskTest {
 
     assertThat(fixture.engine.pendingReason(task.id()))
         .contains("waiting for approval " + pending.id() + " (run_command)");
-    assertThat(eventTypes(task.id())).contains("permission.request", "task.pending");
+    // why: events are stored on the event log's writer thread, a moment after the approval row.
+    await("permission and pending events of task " + task.id())
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> eventTypes(task.id()).containsAll(List.of("permission.request", "task.pending")));
     approvals.decide(pending.id(), new Approvals.Verdict(true, ApprovalScope.ONCE, "test", ""));
     Task done = awaitState(task.id(), TaskState.COMPLETED);
     assertThat(fixture.engine.pendingReason(task.id())).isEmpty();
