@@ -181,14 +181,18 @@ public final class Daemon {
   }
 
   private void startOwned(Stopwatch startup) {
+    StartupPhases phases = new StartupPhases();
     DaemonLogging.start(home.logFile(), settings.log());
     log.info(
         "daemon starting version={} pid={} home={}", CapstanVersion.get(), self.pid(), home.root());
     logEffectiveConfig(options.settings());
 
     removeStaleManifest();
+    phases.mark("logging");
     DaemonMetrics metrics = new DaemonMetrics();
+    phases.mark("metrics");
     database = Database.sqlite(home.databaseFile());
+    phases.mark("database");
     events =
         new EventLog(
             new JdbcEventStore(database),
@@ -222,8 +226,11 @@ public final class Daemon {
     startDuty(
         "llm-health",
         new PeriodicLoop("llm-health", settings.llm().healthInterval(), llmMonitor::check));
+    phases.mark("events");
     SessionParts sessionParts = startSessions(llmClient, tools);
+    phases.mark("sessions");
     TaskApi taskApi = startTasks(sessionParts);
+    phases.mark("tasks");
     AuthToken token =
         new TokenFile(home.authFile(), new SecureRandom()).readOrCreate(options.clock().instant());
     BearerAuth auth =
@@ -264,10 +271,13 @@ public final class Daemon {
                 sessionParts.approvals()));
     http = server.app();
     closeStreams = server.closeStreams();
+    phases.mark("http-create");
     http.start();
+    phases.mark("http-start");
     startDuty(
         "sse-keepalive", new PeriodicLoop("sse-keepalive", SSE_KEEP_ALIVE, server.sseKeepAlive()));
     checkOwnHealth(url);
+    phases.mark("self-check");
 
     Instant startedAt = options.clock().instant();
     manifest =
@@ -284,6 +294,7 @@ public final class Daemon {
             home.logFile().toString(),
             CapstanVersion.get());
     manifestFile.write(manifest);
+    phases.mark("manifest");
     events.append(
         StreamName.SYSTEM,
         new EventData.DaemonStarted(instanceId, CapstanVersion.get(), self.pid(), url));
@@ -293,11 +304,12 @@ public final class Daemon {
             .name("manifest-guard")
             .start(new PeriodicLoop("manifest-guard", MANIFEST_GUARD, this::repairManifest));
     log.info(
-        "daemon healthy url={} pid={} instance={} startupMs={}",
+        "daemon healthy url={} pid={} instance={} startupMs={} phasesMs={}",
         url,
         self.pid(),
         instanceId,
-        startup.elapsed().toMillis());
+        startup.elapsed().toMillis(),
+        phases.summary());
     options
         .out()
         .println(
