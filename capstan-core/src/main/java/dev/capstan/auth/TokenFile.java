@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code auth.json}: the local bearer token, owner-only (0600), created once and kept across
@@ -24,11 +25,22 @@ import java.util.Optional;
  */
 public final class TokenFile {
   private final Path path;
-  private final SecureRandom random;
+  private final Supplier<SecureRandom> random;
 
   public TokenFile(Path path, SecureRandom random) {
+    Objects.requireNonNull(random, "random");
     this.path = Objects.requireNonNull(path, "path");
-    this.random = Objects.requireNonNull(random, "random");
+    this.random = () -> random;
+  }
+
+  /**
+   * A token file whose random source is created only if a token is generated: setting up a {@link
+   * SecureRandom} loads the security providers, which costs a reader (every CLI command) tens of
+   * milliseconds for nothing.
+   */
+  public TokenFile(Path path) {
+    this.path = Objects.requireNonNull(path, "path");
+    this.random = SecureRandom::new;
   }
 
   /** The stored form. */
@@ -76,7 +88,7 @@ public final class TokenFile {
 
   /** Replaces the token with a fresh one and returns it. */
   public AuthToken rotate(Instant now) {
-    AuthToken token = AuthToken.generate(random);
+    AuthToken token = AuthToken.generate(random.get());
     try {
       AtomicFiles.writeOwnerOnly(
           path,

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -396,7 +395,7 @@ public final class DaemonConnector {
 
   /** The token in this home's {@code auth.json}. */
   public AuthToken localToken() {
-    return new TokenFile(home.authFile(), new SecureRandom())
+    return new TokenFile(home.authFile())
         .read()
         .orElseThrow(
             () ->
@@ -415,7 +414,7 @@ public final class DaemonConnector {
    */
   private Optional<GuardianSnapshot> probeWithIdentity(
       ManifestFile.Read read, LockProbe.LockState lock, DaemonManifest manifest, Duration timeout) {
-    Optional<AuthToken> token = new TokenFile(home.authFile(), new SecureRandom()).read();
+    Optional<AuthToken> token = new TokenFile(home.authFile()).read();
     if (token.isEmpty()) {
       return Optional.empty();
     }
@@ -460,7 +459,7 @@ public final class DaemonConnector {
   }
 
   private GuardianSnapshot.Identity checkIdentity(DaemonManifest manifest, Duration timeout) {
-    Optional<AuthToken> token = new TokenFile(home.authFile(), new SecureRandom()).read();
+    Optional<AuthToken> token = new TokenFile(home.authFile()).read();
     if (token.isEmpty()) {
       return GuardianSnapshot.Identity.UNAUTHORIZED;
     }

@@ -9,7 +9,6 @@ import dev.capstan.process.ProcessIdentity;
 import dev.capstan.process.Signals;
 import dev.capstan.time.Stopwatch;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -137,8 +136,7 @@ public final class DaemonStopper {
   }
 
   private boolean requestShutdown(DaemonManifest manifest) {
-    Optional<AuthToken> token =
-        new TokenFile(connector.home().authFile(), new SecureRandom()).read();
+    Optional<AuthToken> token = new TokenFile(connector.home().authFile()).read();
     if (token.isEmpty()) {
       return false;
     }

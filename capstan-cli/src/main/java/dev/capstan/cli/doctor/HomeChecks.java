@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,7 +82,7 @@ final class HomeChecks {
     }
     boolean readable;
     try {
-      readable = new TokenFile(file, new SecureRandom()).read().isPresent();
+      readable = new TokenFile(file).read().isPresent();
     } catch (UncheckedIOException e) {
       return Check.fail(
           "auth",
