@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The task queue end to end: {@code N} tasks (default 1,000; {@code --tasks N}) with the {@code
  * command} agent running {@code true}, spread round-robin over 20 repos, with the global limit at 8
- * and every repo's at 2. Measures tasks/s from the first submit until the last task completed, how
+ * and every repo's at 2, submitted by {@value #SUBMITTERS} concurrent HTTP clients (a user queuing
+ * many tasks at once), so the queue fills and every freed slot has a task waiting. Measures tasks/s
+ * from the first submit until the last task completed, the rate at which the API accepted them, how
  * long a freed slot stays empty while tasks wait (from the {@code tasks} event stream: a task
  * leaving provisioning/running to the next queued → provisioning), and Capstan's wall time per task
  * against a plain shell script doing the same git work with the same parallelism.
@@ -37,6 +39,7 @@ final class TaskThroughputBench implements Benchmark {
   static final int REPOS = 20;
   static final int GLOBAL_LIMIT = 8;
   static final int REPO_LIMIT = 2;
+  static final int SUBMITTERS = 8;
   private static final Duration DEADLINE = Duration.ofMinutes(30);
   private static final Set<String> ACTIVE = Set.of("provisioning", "running");
 
@@ -66,6 +69,7 @@ final class TaskThroughputBench implements Benchmark {
     // why: one run of 1,000 tasks takes minutes; three samples are enough for a median.
     int runs = Math.min(context.runs(), 3);
     List<Double> throughput = new ArrayList<>();
+    List<Double> submitRate = new ArrayList<>();
     List<Double> fillP50 = new ArrayList<>();
     List<Double> fillP99 = new ArrayList<>();
     List<Double> capstanPerTask = new ArrayList<>();
@@ -87,6 +91,7 @@ final class TaskThroughputBench implements Benchmark {
               });
       scriptRun.cpuMillis().ifPresent(cpu -> scriptCpu.add(cpu / tasks));
       throughput.add(tasks / (capstan.wallMillis() / 1000));
+      submitRate.add(tasks / (capstan.submitMillis() / 1000));
       fillP50.add(percentile(capstan.fillGapsMillis(), 0.50));
       fillP99.add(percentile(capstan.fillGapsMillis(), 0.99));
       capstanPerTask.add(capstan.wallMillis() / tasks);
@@ -114,7 +119,21 @@ final class TaskThroughputBench implements Benchmark {
             true,
             setup
                 + "; from the first submit until the last task completed, after a warm-up of"
-                + " max(20, min(N/10, 100)) tasks on the same daemon"));
+                + " max(20, min(N/10, 100)) tasks on the same daemon; the tasks are submitted by "
+                + SUBMITTERS
+                + " concurrent HTTP clients and start running while the rest are still being"
+                + " submitted, so the wall time covers submission and execution overlapped"));
+    figures.add(
+        new Figure(
+            "Submit rate",
+            "tasks/s",
+            submitRate,
+            Optional.empty(),
+            true,
+            "tasks accepted by POST /api/tasks per second, from the first submit until the last"
+                + " answer, "
+                + SUBMITTERS
+                + " clients at once while the daemon already runs the first tasks"));
     figures.add(
         new Figure(
             "Freed slot → next task started, p50",
@@ -189,7 +208,10 @@ final class TaskThroughputBench implements Benchmark {
    *     over the measured tasks; empty when {@code /proc} cannot be read
    */
   private record CapstanRun(
-      double wallMillis, List<Double> fillGapsMillis, Optional<double[]> cpuMillis) {}
+      double wallMillis,
+      double submitMillis,
+      List<Double> fillGapsMillis,
+      Optional<double[]> cpuMillis) {}
 
   /** The daemon JVM, with the options of {@code CAPSTAN_DAEMON_JAVA_OPTS} (for profiling). */
   static List<String> daemonCommand(BenchContext context) {
@@ -237,17 +259,21 @@ final class TaskThroughputBench implements Benchmark {
       }
       // why: a cold daemon compiles its hot paths during the first tasks; measure it warm.
       int warmUp = Math.max(REPOS, Math.min(tasks / 10, 100));
-      submit(api, repoDirs, warmUp, "warm-up");
+      submit(home, repoDirs, warmUp, "warm-up");
       awaitAllSettled(api, warmUp, Stopwatch.start());
       long measuredAfter = lastSeq(api);
       Optional<double[]> cpuBefore = Processes.cpuMillis(daemon.pid());
       Stopwatch wall = Stopwatch.start();
-      submit(api, repoDirs, tasks, "bench");
+      submit(home, repoDirs, tasks, "bench");
+      double submitMillis = wall.elapsed().toNanos() / 1e6;
       awaitAllSettled(api, tasks, wall);
       double wallMillis = wall.elapsed().toNanos() / 1e6;
       Optional<double[]> cpuAfter = Processes.cpuMillis(daemon.pid());
       return new CapstanRun(
-          wallMillis, fillGaps(tasksEvents(api, measuredAfter)), cpuDelta(cpuBefore, cpuAfter));
+          wallMillis,
+          submitMillis,
+          fillGaps(tasksEvents(api, measuredAfter)),
+          cpuDelta(cpuBefore, cpuAfter));
     } finally {
       if (daemon != null) {
         daemon.destroy();
@@ -263,13 +289,35 @@ final class TaskThroughputBench implements Benchmark {
     }
   }
 
-  private static void submit(Api api, List<Path> repoDirs, int count, String label)
-      throws IOException {
-    for (int i = 0; i < count; i++) {
-      ObjectNode task = Json.mapper().createObjectNode();
-      task.put("repo", repoDirs.get(i % REPOS).getFileName().toString());
-      task.put("prompt", label + " task " + i);
-      api.send("POST", "/api/tasks", task.toString());
+  /**
+   * Submits {@code count} tasks round-robin over the repos from {@link #SUBMITTERS} clients at
+   * once, each with its own connection; returns once every submit was answered.
+   */
+  private static void submit(Path home, List<Path> repoDirs, int count, String label)
+      throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(SUBMITTERS);
+    try {
+      List<Future<Void>> done = new ArrayList<>();
+      for (int c = 0; c < SUBMITTERS; c++) {
+        int client = c;
+        Api api = Api.open(home);
+        done.add(
+            clients.submit(
+                () -> {
+                  for (int i = client; i < count; i += SUBMITTERS) {
+                    ObjectNode task = Json.mapper().createObjectNode();
+                    task.put("repo", repoDirs.get(i % REPOS).getFileName().toString());
+                    task.put("prompt", label + " task " + i);
+                    api.send("POST", "/api/tasks", task.toString());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<Void> future : done) {
+        future.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      }
+    } finally {
+      clients.shutdownNow();
     }
   }
 
@@ -423,7 +471,7 @@ final class TaskThroughputBench implements Benchmark {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
   }
 
-  /** The daemon's REST API with the home's token. Confined to the bench thread. */
+  /** The daemon's REST API with the home's token. Confined to one thread at a time. */
   static final class Api {
     private final HttpClient http;
     private final String url;
