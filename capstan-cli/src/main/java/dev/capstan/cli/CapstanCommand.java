@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = CapstanCommand.Version.class,
     description = "Capstan: a self-hosted control plane for AI agents.",
-    subcommands = {CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
