@@ -151,7 +151,7 @@ final class DaemonLifecycleBench implements Benchmark {
             samples,
             Optional.of(150.0),
             "wall time of the whole command: bash launcher, CLI JVM with its startup cache,"
-                + " manifest and pid check, health probe, identity check, status request")
+                + " manifest, pid and lock check, one identity request that also proves health")
         : new Figure(
             "`java -jar capstan.jar daemon status` with the daemon running",
             "ms",
