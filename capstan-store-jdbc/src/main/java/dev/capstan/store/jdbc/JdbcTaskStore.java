@@ -64,21 +64,35 @@ public final class JdbcTaskStore implements TaskStore {
           : Optional.empty();
     }
     // why: the key is claimed first, a write, for the same reason.
-    return database.inWriteTransaction(
-        handle -> {
-          Optional<String> earlier =
-              JdbcIdempotencyStore.claim(
-                  handle, IdempotencyStore.REPOS, key.get(), repo.createdAt());
-          if (earlier.isPresent()) {
-            return Optional.of(Idempotent.replayed(earlier.get()));
-          }
-          if (!insertRepoRow(handle, repo)) {
-            handle.rollback();
-            return Optional.empty();
-          }
-          JdbcIdempotencyStore.bind(handle, IdempotencyStore.REPOS, key.get(), repo.name());
-          return Optional.of(Idempotent.created(repo.name()));
-        });
+    try {
+      return database.inWriteTransaction(
+          handle -> {
+            Optional<String> earlier =
+                JdbcIdempotencyStore.claim(
+                    handle, IdempotencyStore.REPOS, key.get(), repo.createdAt());
+            if (earlier.isPresent()) {
+              return Optional.of(Idempotent.replayed(earlier.get()));
+            }
+            if (!insertRepoRow(handle, repo)) {
+              // why: throwing undoes this unit's claim of the key, and only this unit's work:
+              // a rollback here would end a group commit that other writers share.
+              throw new NameTaken();
+            }
+            JdbcIdempotencyStore.bind(handle, IdempotencyStore.REPOS, key.get(), repo.name());
+            return Optional.of(Idempotent.created(repo.name()));
+          });
+    } catch (NameTaken e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The repo's name is taken: the keyed insert stores nothing. */
+  private static final class NameTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NameTaken() {
+      super("repo name taken", null, false, false);
+    }
   }
 
   private boolean insertRepoRow(Handle handle, Repo repo) {
