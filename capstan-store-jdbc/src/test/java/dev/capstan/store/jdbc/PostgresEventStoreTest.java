@@ -1,10 +1,5 @@
 package dev.capstan.store.jdbc;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -13,20 +8,13 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * (for example {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}). Each test works in a
  * schema of its own that it drops afterwards, so runs never see each other's events.
  */
-@EnabledIfEnvironmentVariable(named = PostgresEventStoreTest.URL_VARIABLE, matches = ".+")
+@EnabledIfEnvironmentVariable(named = PostgresTestSchema.URL_VARIABLE, matches = ".+")
 class PostgresEventStoreTest extends EventStoreContract {
-  static final String URL_VARIABLE = "CAPSTAN_TEST_PG_URL";
-
-  private final String schema = "capstan_test_" + UUID.randomUUID().toString().replace('-', '_');
-  private Database database;
+  private final PostgresTestSchema schema = new PostgresTestSchema();
 
   @Override
   protected Database database() {
-    if (database == null) {
-      execute("CREATE SCHEMA " + schema);
-      database = Database.postgres(withSchema(System.getenv(URL_VARIABLE), schema));
-    }
-    return database;
+    return schema.database();
   }
 
   @Override
@@ -49,23 +37,6 @@ class PostgresEventStoreTest extends EventStoreContract {
 
   @AfterEach
   void drop_schema() {
-    if (database != null) {
-      database.close();
-      execute("DROP SCHEMA " + schema + " CASCADE");
-    }
-  }
-
-  /** {@code url} with {@code currentSchema} set, so that every table lands in {@code schema}. */
-  static String withSchema(String url, String schema) {
-    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-  }
-
-  private static void execute(String sql) {
-    try (Connection connection = DriverManager.getConnection(System.getenv(URL_VARIABLE));
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot run '" + sql + "' on " + URL_VARIABLE, e);
-    }
+    schema.drop();
   }
 }
