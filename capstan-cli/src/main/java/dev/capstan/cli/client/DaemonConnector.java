@@ -147,16 +147,46 @@ public final class DaemonConnector {
     }
     DaemonManifest manifest = valid.manifest();
     Duration probeTimeout = settings.client().probeTimeout();
-    Optional<GuardianSnapshot> answered = probeWithIdentity(read, lock, manifest, probeTimeout);
-    if (answered.isPresent()) {
-      return answered.get();
+    Optional<AuthToken> token = new TokenFile(home.authFile()).read();
+    if (token.isEmpty()) {
+      return probedHealth(
+          read, lock, manifest, probeTimeout, GuardianSnapshot.Identity.UNAUTHORIZED);
     }
-    if (!DaemonClient.probeHealth(manifest.url(), probeTimeout)) {
+    // why: one request, not a health probe and then an identity check: a daemon that answers
+    // GET /api/daemon with 200 or 401 is both healthy and identified, and one that does not answer
+    // at all is unresponsive. Only an unexpected answer needs the health probe to tell a sick
+    // daemon from a stranger on the port.
+    try (DaemonClient client = new DaemonClient(manifest.url(), token.get(), probeTimeout)) {
+      DaemonClient.Response response = client.send("GET", "/api/daemon", null, probeTimeout);
+      if (response.status() == 401) {
+        return new GuardianSnapshot(
+            read, lock, true, GuardianSnapshot.Probe.OK, GuardianSnapshot.Identity.UNAUTHORIZED);
+      }
+      if (response.status() == 200) {
+        return new GuardianSnapshot(
+            read, lock, true, GuardianSnapshot.Probe.OK, identityOf(manifest, response.body()));
+      }
+    } catch (IOException e) {
+      return new GuardianSnapshot(
+          read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
+    } catch (RuntimeException e) {
+      // why: classified by the health probe below, like any unexpected answer
+    }
+    return probedHealth(read, lock, manifest, probeTimeout, GuardianSnapshot.Identity.FAILED);
+  }
+
+  /** The snapshot after a health probe, with {@code identity} when the daemon is healthy. */
+  private static GuardianSnapshot probedHealth(
+      ManifestFile.Read read,
+      LockProbe.LockState lock,
+      DaemonManifest manifest,
+      Duration timeout,
+      GuardianSnapshot.Identity identity) {
+    if (!DaemonClient.probeHealth(manifest.url(), timeout)) {
       return new GuardianSnapshot(
           read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
     }
-    return new GuardianSnapshot(
-        read, lock, true, GuardianSnapshot.Probe.OK, checkIdentity(manifest, probeTimeout));
+    return new GuardianSnapshot(read, lock, true, GuardianSnapshot.Probe.OK, identity);
   }
 
   /**
@@ -406,44 +436,6 @@ public final class DaemonConnector {
                     "`capstan daemon restart` creates one."));
   }
 
-  /**
-   * The common case in one request instead of two: with a token at hand, a daemon that answers
-   * {@code GET /api/daemon} with 200 or 401 is both healthy and identified, and one that does not
-   * answer at all is unresponsive. Anything else (no token, another status) returns empty and the
-   * caller probes health and identity apart, so unusual cases are classified exactly as before.
-   */
-  private Optional<GuardianSnapshot> probeWithIdentity(
-      ManifestFile.Read read, LockProbe.LockState lock, DaemonManifest manifest, Duration timeout) {
-    Optional<AuthToken> token = new TokenFile(home.authFile()).read();
-    if (token.isEmpty()) {
-      return Optional.empty();
-    }
-    GuardianSnapshot.Identity identity;
-    try (DaemonClient client = new DaemonClient(manifest.url(), token.get(), timeout)) {
-      DaemonClient.Response response = client.send("GET", "/api/daemon", null, timeout);
-      if (response.status() == 401) {
-        identity = GuardianSnapshot.Identity.UNAUTHORIZED;
-      } else if (response.status() == 200) {
-        identity = identityOf(manifest, response.body());
-      } else {
-        return Optional.empty();
-      }
-    } catch (IOException e) {
-      // why: no answer within the probe timeout (or none at all): probing health again would
-      // only double the wait for the same verdict.
-      return Optional.of(
-          new GuardianSnapshot(
-              read,
-              lock,
-              true,
-              GuardianSnapshot.Probe.FAILED,
-              GuardianSnapshot.Identity.NOT_PROBED));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-    return Optional.of(new GuardianSnapshot(read, lock, true, GuardianSnapshot.Probe.OK, identity));
-  }
-
   private GuardianSnapshot.Identity identityOf(DaemonManifest manifest, String body) {
     DaemonIdentity identity;
     try {
@@ -456,25 +448,6 @@ public final class DaemonConnector {
     return identity.instanceId().equals(manifest.instanceId())
         ? GuardianSnapshot.Identity.MATCH
         : GuardianSnapshot.Identity.MISMATCH;
-  }
-
-  private GuardianSnapshot.Identity checkIdentity(DaemonManifest manifest, Duration timeout) {
-    Optional<AuthToken> token = new TokenFile(home.authFile()).read();
-    if (token.isEmpty()) {
-      return GuardianSnapshot.Identity.UNAUTHORIZED;
-    }
-    try (DaemonClient client = new DaemonClient(manifest.url(), token.get(), timeout)) {
-      DaemonClient.Response response = client.send("GET", "/api/daemon", null, timeout);
-      if (response.status() == 401) {
-        return GuardianSnapshot.Identity.UNAUTHORIZED;
-      }
-      if (response.status() != 200) {
-        return GuardianSnapshot.Identity.FAILED;
-      }
-      return identityOf(manifest, response.body());
-    } catch (IOException | RuntimeException e) {
-      return GuardianSnapshot.Identity.FAILED;
-    }
   }
 
   private void relayConsole(Path console, long offset) {
