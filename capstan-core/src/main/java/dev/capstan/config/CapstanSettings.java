@@ -124,7 +124,7 @@ public record CapstanSettings(
           Optional.empty(),
           "2s",
           ValueParsers::duration,
-          "how long the CLI waits for /api/health before calling a daemon unresponsive");
+          "how long the CLI waits for the daemon to answer before calling it unresponsive");
 
   public static final Setting<Duration> OUTPUT_RETENTION =
       new Setting<>(
