@@ -25,7 +25,11 @@ public final class JsonFields {
 
   /** The integral number member {@code name} as a long. */
   public static long longValue(Map<String, Object> object, String name) {
-    if (object.get(name) instanceof BigDecimal value) {
+    Object member = object.get(name);
+    if (member instanceof Long value) {
+      return value;
+    }
+    if (member instanceof BigDecimal value) {
       try {
         return value.longValueExact();
       } catch (ArithmeticException e) {

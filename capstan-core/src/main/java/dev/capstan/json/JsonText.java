@@ -14,12 +14,16 @@ import java.util.Map;
  * status}; this reader costs nothing to set up. Everything else uses {@link Json}.
  *
  * <p>Values map to {@link Map} (insertion order kept, duplicate keys rejected), {@link List},
- * {@link String}, {@link BigDecimal}, {@link Boolean} and {@code null}. Nesting deeper than {@value
- * #MAX_DEPTH} is refused. Stateless and thread-safe.
+ * {@link String}, {@link Long} (integers without fraction or exponent that fit), {@link BigDecimal}
+ * (every other number), {@link Boolean} and {@code null}. Nesting deeper than {@value #MAX_DEPTH}
+ * is refused. Stateless and thread-safe.
  */
 public final class JsonText {
   /** Deepest nesting accepted; the documents read here are one or two levels deep. */
   public static final int MAX_DEPTH = 64;
+
+  /** Integers this long or shorter (sign included) always fit in a long. */
+  private static final int MAX_LONG_CHARS = 18;
 
   private final String text;
   private int pos;
@@ -192,8 +196,9 @@ public final class JsonText {
     return (char) code;
   }
 
-  private BigDecimal number() {
+  private Number number() {
     int start = pos;
+    boolean integral = true;
     if (peek() == '-') {
       pos++;
     }
@@ -205,6 +210,7 @@ public final class JsonText {
       throw new JsonSyntaxException("invalid number", start);
     }
     if (peek() == '.') {
+      integral = false;
       pos++;
       if (!isDigit(peek())) {
         throw new JsonSyntaxException("invalid number", start);
@@ -212,6 +218,7 @@ public final class JsonText {
       digits();
     }
     if (peek() == 'e' || peek() == 'E') {
+      integral = false;
       pos++;
       if (peek() == '+' || peek() == '-') {
         pos++;
@@ -220,6 +227,10 @@ public final class JsonText {
         throw new JsonSyntaxException("invalid number", start);
       }
       digits();
+    }
+    // why: the first BigDecimal costs about 10 ms of class set-up in a fresh JVM, a CLI's budget
+    if (integral && pos - start <= MAX_LONG_CHARS) {
+      return Long.parseLong(text, start, pos, 10);
     }
     try {
       return new BigDecimal(text.substring(start, pos));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,24 +54,45 @@ public final class LockProbe {
       if (line.contains("->")) {
         continue;
       }
-      String[] fields = line.trim().split("\\s+");
-      if (fields.length < 6) {
+      // why: no regex split; compiling patterns in a fresh JVM costs a CLI command milliseconds
+      List<String> fields = fields(line, 6);
+      if (fields.size() < 6) {
         continue;
       }
-      String[] location = fields[5].split(":");
+      String[] location = fields.get(5).split(":");
       // why: inode numbers repeat across file systems, so the device (hex major:minor) must match.
       if (location.length == 3
           && location[2].equals(Long.toString(inode))
           && hex(location[0]) == major(device)
           && hex(location[1]) == minor(device)) {
         try {
-          return new LockState.Held(Long.parseLong(fields[4]));
+          return new LockState.Held(Long.parseLong(fields.get(4)));
         } catch (NumberFormatException e) {
           return new LockState.Unknown();
         }
       }
     }
     return new LockState.Free();
+  }
+
+  /** The first {@code limit} whitespace-separated fields of {@code line}. */
+  private static List<String> fields(String line, int limit) {
+    List<String> fields = new ArrayList<>(limit);
+    int at = 0;
+    while (fields.size() < limit) {
+      while (at < line.length() && Character.isWhitespace(line.charAt(at))) {
+        at++;
+      }
+      if (at == line.length()) {
+        break;
+      }
+      int start = at;
+      while (at < line.length() && !Character.isWhitespace(line.charAt(at))) {
+        at++;
+      }
+      fields.add(line.substring(start, at));
+    }
+    return fields;
   }
 
   private static long hex(String text) {

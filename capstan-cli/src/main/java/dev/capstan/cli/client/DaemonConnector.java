@@ -135,12 +135,24 @@ public final class DaemonConnector {
 
   /** Gathers the facts the guardian decides on. */
   public GuardianSnapshot snapshot() {
+    return snapshot(false);
+  }
+
+  /**
+   * Gathers the facts the guardian decides on.
+   *
+   * @param readLockAlways read who holds {@code daemon.lock} even when the daemon proved its
+   *     identity; otherwise the lock is then taken as held by the manifest's pid, because a daemon
+   *     takes its home's lock before anything else and holds it for life. Reading {@code
+   *     /proc/locks} the first time in a process costs 10-20 ms on some kernels, most of a
+   *     command's budget.
+   */
+  public GuardianSnapshot snapshot(boolean readLockAlways) {
     ManifestFile.Read read = manifestFile.read();
-    LockProbe.LockState lock = LockProbe.holderOf(home.lockFile());
     if (!(read instanceof ManifestFile.Read.Valid valid) || !valid.manifest().process().isAlive()) {
       return new GuardianSnapshot(
           read,
-          lock,
+          LockProbe.holderOf(home.lockFile()),
           false,
           GuardianSnapshot.Probe.NOT_PROBED,
           GuardianSnapshot.Identity.NOT_PROBED);
@@ -149,8 +161,7 @@ public final class DaemonConnector {
     Duration probeTimeout = settings.client().probeTimeout();
     Optional<AuthToken> token = new TokenFile(home.authFile()).read();
     if (token.isEmpty()) {
-      return probedHealth(
-          read, lock, manifest, probeTimeout, GuardianSnapshot.Identity.UNAUTHORIZED);
+      return probedHealth(read, manifest, probeTimeout, GuardianSnapshot.Identity.UNAUTHORIZED);
     }
     // why: one request, not a health probe and then an identity check: a daemon that answers
     // GET /api/daemon with 200 or 401 is both healthy and identified, and one that does not answer
@@ -160,29 +171,42 @@ public final class DaemonConnector {
       DaemonClient.Response response = client.send("GET", "/api/daemon", null, probeTimeout);
       if (response.status() == 401) {
         return new GuardianSnapshot(
-            read, lock, true, GuardianSnapshot.Probe.OK, GuardianSnapshot.Identity.UNAUTHORIZED);
+            read,
+            LockProbe.holderOf(home.lockFile()),
+            true,
+            GuardianSnapshot.Probe.OK,
+            GuardianSnapshot.Identity.UNAUTHORIZED);
       }
       if (response.status() == 200) {
-        return new GuardianSnapshot(
-            read, lock, true, GuardianSnapshot.Probe.OK, identityOf(manifest, response.body()));
+        GuardianSnapshot.Identity identity = identityOf(manifest, response.body());
+        LockProbe.LockState lock =
+            identity == GuardianSnapshot.Identity.MATCH && !readLockAlways
+                ? new LockProbe.LockState.Held(manifest.pid())
+                : LockProbe.holderOf(home.lockFile());
+        return new GuardianSnapshot(read, lock, true, GuardianSnapshot.Probe.OK, identity);
       }
     } catch (IOException e) {
       return new GuardianSnapshot(
-          read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
+          read,
+          LockProbe.holderOf(home.lockFile()),
+          true,
+          GuardianSnapshot.Probe.FAILED,
+          GuardianSnapshot.Identity.NOT_PROBED);
     } catch (RuntimeException e) {
       // why: classified by the health probe below, like any unexpected answer
     }
-    return probedHealth(read, lock, manifest, probeTimeout, GuardianSnapshot.Identity.FAILED);
+    return probedHealth(read, manifest, probeTimeout, GuardianSnapshot.Identity.FAILED);
   }
 
   /** The snapshot after a health probe, with {@code identity} when the daemon is healthy. */
-  private static GuardianSnapshot probedHealth(
+  private GuardianSnapshot probedHealth(
       ManifestFile.Read read,
-      LockProbe.LockState lock,
       DaemonManifest manifest,
       Duration timeout,
       GuardianSnapshot.Identity identity) {
-    if (!DaemonClient.probeHealth(manifest.url(), timeout)) {
+    boolean healthy = DaemonClient.probeHealth(manifest.url(), timeout);
+    LockProbe.LockState lock = LockProbe.holderOf(home.lockFile());
+    if (!healthy) {
       return new GuardianSnapshot(
           read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);
     }

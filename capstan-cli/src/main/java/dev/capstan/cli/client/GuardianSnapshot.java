@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>Immutable.
  *
  * @param manifest the manifest as read
- * @param lock who holds {@code daemon.lock}
+ * @param lock who holds {@code daemon.lock}; when the daemon proved its identity this is its pid
+ *     without reading the lock table, unless the caller asked for the lock to be read
  * @param processAlive whether the manifest's pid is alive with the same start time (false if no
  *     valid manifest)
  * @param health what {@code /api/health} answered (NOT_PROBED if the process is not alive)

@@ -78,7 +78,7 @@ final class Doctor {
 
   private GuardianSnapshot snapshot(DaemonConnector connector, List<Check> checks) {
     try {
-      return connector.snapshot();
+      return connector.snapshot(true);
     } catch (UncheckedIOException | CliException e) {
       checks.add(
           Check.fail(
