@@ -13,6 +13,12 @@ public interface StreamListener {
   StreamListener NONE = new StreamListener() {};
 
   /**
+   * The server answered an attempt's request with its status and headers; the body follows. Called
+   * once per attempt that reached the server, on an HTTP client thread; must not block.
+   */
+  default void onResponseStarted() {}
+
+  /**
    * A piece of the answer's text ({@code delta.content}). Never empty.
    *
    * @param text the new text

@@ -450,6 +450,7 @@ final class StreamingCall implements LlmCall {
       reachedServer = true;
       status = info.statusCode();
       lastActivityNanos = System.nanoTime();
+      listener.onResponseStarted();
       if (status == 200) {
         return new StreamSubscriber();
       }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A turn that is running now: its cancel signal, and whether the daemon is stopping under it.
@@ -20,6 +21,8 @@ public final class ActiveTurn {
   private final CancelToken cancel = new CancelToken();
   private final CountDownLatch ended = new CountDownLatch(1);
   private final CompletableFuture<Boolean> claim = new CompletableFuture<>();
+  private final AtomicBoolean claimStarted = new AtomicBoolean();
+  private volatile Runnable claimer = () -> {};
   private volatile boolean shuttingDown;
 
   ActiveTurn(Turn turn, Session session, List<ConversationMessage> opening) {
@@ -67,6 +70,22 @@ public final class ActiveTurn {
     cancel.cancel();
   }
 
+  /** What {@link #startClaim} runs: it starts the claim and later reports it. */
+  void claimWith(Runnable claimer) {
+    this.claimer = Objects.requireNonNull(claimer, "claimer");
+  }
+
+  /**
+   * Starts the claim that moves the turn queued → running, once: when the LLM server started its
+   * first answer (so the claim's commit and event neither delay nor compete with sending the
+   * request), or when something first waits for it.
+   */
+  void startClaim() {
+    if (claimStarted.compareAndSet(false, true)) {
+      claimer.run();
+    }
+  }
+
   /** The claim that moves the turn to running has committed ({@code won}) or lost. */
   void claimDone(boolean won) {
     claim.complete(won);
@@ -85,6 +104,7 @@ public final class ActiveTurn {
    * @throws RuntimeException the store's failure when the claim could not be made
    */
   boolean awaitClaim() {
+    startClaim();
     try {
       return claim.join();
     } catch (CompletionException e) {

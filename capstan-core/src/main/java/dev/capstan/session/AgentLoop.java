@@ -240,6 +240,11 @@ public final class AgentLoop implements TurnExecutor {
       StreamListener listener =
           new StreamListener() {
             @Override
+            public void onResponseStarted() {
+              host.llmAnswering();
+            }
+
+            @Override
             public void onText(String text) {
               answer.append(text);
               host.onText(text);

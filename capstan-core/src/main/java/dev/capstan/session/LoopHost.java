@@ -63,6 +63,9 @@ public interface LoopHost {
     saveText(textSoFar);
   }
 
+  /** The LLM server received a request of this run and started its answer. Must not block. */
+  default void llmAnswering() {}
+
   /** Answer text as it streams from the model. */
   void onText(String text);
 

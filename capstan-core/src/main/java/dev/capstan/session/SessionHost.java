@@ -169,6 +169,11 @@ final class SessionHost implements LoopHost {
         session.id(), turn.id(), call.id(), call.name(), call.arguments());
   }
 
+  @Override
+  public void llmAnswering() {
+    active.startClaim();
+  }
+
   /** Waits for the runner's claim of the turn; whether it won. */
   private boolean started() {
     return active.awaitClaim();

@@ -172,30 +172,49 @@ public final class Sessions {
           "The message has " + message.length() + " characters; at most " + MAX_MESSAGE + ".",
           "Send a shorter message, or put the text in a file of the workspace.");
     }
-    get(sessionId);
-    return enqueue(sessionId, message, Optional.empty(), idempotencyKey);
+    Session session = get(sessionId);
+    return enqueue(sessionId, message, Optional.empty(), idempotencyKey, Optional.of(session));
   }
 
   private Turn enqueue(String sessionId, String message, Optional<String> resumeOf) {
-    return enqueue(sessionId, message, resumeOf, Optional.empty()).value();
+    return enqueue(sessionId, message, resumeOf, Optional.empty(), Optional.empty()).value();
   }
 
+  /**
+   * Stores a queued turn and gets it run. With {@code startable}, a session with no turn running
+   * starts the turn at once on a new worker, while the enqueue commits: the LLM request does not
+   * wait for the commit, the event and a re-read (the turn's claim waits for them instead).
+   */
   private Idempotent<Turn> enqueue(
       String sessionId,
       String message,
       Optional<String> resumeOf,
-      Optional<IdempotencyKey> idempotencyKey) {
-    Idempotent<Turn> stored =
-        store.enqueueTurn(
-            sessionId, ids.next("t"), message, clock.instant(), resumeOf, idempotencyKey);
+      Optional<IdempotencyKey> idempotencyKey,
+      Optional<Session> startable) {
+    String turnId = ids.next("t");
+    Instant at = clock.instant();
+    Optional<TurnRunner.EarlyStart> early =
+        startable.flatMap(session -> runner.startEarly(session, turnId, message, at));
+    Idempotent<Turn> stored;
+    try {
+      stored = store.enqueueTurn(sessionId, turnId, message, at, resumeOf, idempotencyKey);
+    } catch (RuntimeException | Error e) {
+      early.ifPresent(TurnRunner.EarlyStart::abandon);
+      throw e;
+    }
     if (stored.replayed()) {
+      early.ifPresent(TurnRunner.EarlyStart::abandon);
       return stored;
     }
     Turn turn = stored.value();
-    events.append(
-        StreamName.session(sessionId),
-        new EventData.TurnQueued(sessionId, turn.id(), turn.position(), message));
-    runner.wake(sessionId);
+    try {
+      events.append(
+          StreamName.session(sessionId),
+          new EventData.TurnQueued(sessionId, turn.id(), turn.position(), message));
+    } finally {
+      // why: turn.queued is appended before the claim can append turn.started.
+      early.ifPresentOrElse(start -> start.enqueued(turn), () -> runner.wake(sessionId));
+    }
     return stored;
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
@@ -24,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * #wake}) and at startup ({@link #recover}), and stop when their queue is empty.
  *
  * <p>Every status change is a compare-and-set in the store, committed before its event is appended.
- * The claim (queued → running, with the user's message) commits on its own thread while the turn
- * loads its history and sends the LLM request; the turn stores and publishes nothing before the
- * claim has won, and a lost claim (a cancel or delete came first) stops it without a trace. A
- * cancelled queued turn never starts; a cancelled running turn is stopped through its {@link
- * ActiveTurn#cancelToken()} and its pending approvals are resolved as cancelled at once.
+ * The claim (queued → running, with the user's message) commits on its own thread once the LLM
+ * server has started its answer, so it neither delays nor competes with the request; the turn
+ * stores and publishes nothing before the claim has won, and a lost claim (a cancel or delete came
+ * first) stops it without a trace. A cancelled queued turn never starts; a cancelled running turn
+ * is stopped through its {@link ActiveTurn#cancelToken()} and its pending approvals are resolved as
+ * cancelled at once.
  *
  * <p>Thread-safe.
  */
@@ -98,6 +100,83 @@ public final class TurnRunner {
     }
   }
 
+  /**
+   * A turn started before its enqueue committed ({@link #startEarly}); the submitter reports how
+   * the enqueue ended, and the turn's claim waits for that.
+   *
+   * <p>Thread-safe.
+   */
+  public static final class EarlyStart {
+    private final CompletableFuture<Optional<Turn>> enqueued = new CompletableFuture<>();
+
+    private EarlyStart() {}
+
+    /** The turn is stored as queued and its {@code turn.queued} appended. */
+    public void enqueued(Turn turn) {
+      enqueued.complete(Optional.of(turn));
+    }
+
+    /** The turn was not stored (the enqueue failed, or an idempotency key answered another). */
+    public void abandon() {
+      enqueued.complete(Optional.empty());
+    }
+
+    Optional<Turn> await() {
+      return enqueued.join();
+    }
+  }
+
+  /**
+   * Starts a turn whose enqueue is still committing, when no worker runs for its session: a new
+   * worker runs it at once and then drains the queue as usual. The turn's claim waits until the
+   * submitter reports the enqueue, and loses (dropping what ran, without a trace) when the turn was
+   * not stored or an older queued turn must go first; the worker then takes the queue in order.
+   *
+   * @return empty when a worker already runs for the session (submit, then {@link #wake})
+   */
+  public Optional<EarlyStart> startEarly(
+      Session session, String turnId, String message, Instant queuedAt) {
+    if (stopping) {
+      return Optional.empty();
+    }
+    Object worker = new Object();
+    if (workers.putIfAbsent(session.id(), worker) != null) {
+      return Optional.empty();
+    }
+    EarlyStart early = new EarlyStart();
+    // why: its position is not known before the commit; the highest possible one makes every
+    // completed turn of the session its history, which is exact once its claim has won.
+    Turn turn =
+        new Turn(
+            turnId,
+            session.id(),
+            Long.MAX_VALUE,
+            TurnStatus.QUEUED,
+            message,
+            "",
+            Optional.empty(),
+            Optional.empty(),
+            queuedAt,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    try {
+      threads
+          .newThread(
+              () -> drain(session.id(), worker, Optional.of(new First(turn, session, early))))
+          .start();
+    } catch (RuntimeException | Error e) {
+      workers.remove(session.id(), worker);
+      throw e;
+    }
+    return Optional.of(early);
+  }
+
+  /** The turn a worker started early runs first. */
+  private record First(Turn turn, Session session, EarlyStart early) {}
+
   /** Makes sure a worker drains the session's queue. */
   public void wake(String sessionId) {
     if (stopping) {
@@ -106,7 +185,7 @@ public final class TurnRunner {
     Object worker = new Object();
     // why: the entry goes in before the thread starts, so the thread's removal cannot come first.
     if (workers.putIfAbsent(sessionId, worker) == null) {
-      threads.newThread(() -> drain(sessionId, worker)).start();
+      threads.newThread(() -> drain(sessionId, worker, Optional.empty())).start();
     }
   }
 
@@ -197,8 +276,11 @@ public final class TurnRunner {
     }
   }
 
-  private void drain(String sessionId, Object worker) {
+  private void drain(String sessionId, Object worker, Optional<First> first) {
     try {
+      if (first.isPresent() && !stopping) {
+        runOne(first.get().turn(), first.get().session(), Optional.of(first.get().early()));
+      }
       while (!stopping) {
         Optional<Turn> next = store.nextQueued(sessionId);
         if (next.isEmpty()) {
@@ -224,6 +306,10 @@ public final class TurnRunner {
       // Race: its session was deleted between the read and now.
       return;
     }
+    runOne(queued, session.get(), Optional.empty());
+  }
+
+  private void runOne(Turn queued, Session session, Optional<EarlyStart> early) {
     Instant startedAt = clock.instant();
     // why: a new turn's conversation starts with the user's message; storing it with the claim
     // saves a commit before the LLM request. A resumed turn copies its conversation instead.
@@ -240,12 +326,14 @@ public final class TurnRunner {
                     Optional.empty(),
                     Optional.empty(),
                     startedAt));
-    ActiveTurn active = new ActiveTurn(queued, session.get(), opening);
+    ActiveTurn active = new ActiveTurn(queued, session, opening);
     activeBySession.put(queued.sessionId(), active);
     try {
-      // why: the claim's commit runs while the loop loads the history and sends the LLM request;
-      // the loop stores and publishes nothing before the claim has won (SessionHost waits).
-      threads.newThread(() -> claim(active, startedAt)).start();
+      // why: the claim's commit runs on its own thread once the LLM server answers, so it neither
+      // delays the request nor competes with sending it; the loop stores and publishes nothing
+      // before the claim has won (SessionHost waits, and waiting starts the claim if no answer
+      // came).
+      active.claimWith(() -> threads.newThread(() -> claim(active, startedAt, early)).start());
       TurnEnd end;
       try {
         end = executor.run(active);
@@ -282,17 +370,17 @@ public final class TurnRunner {
   }
 
   /** Moves the turn queued → running with its opening messages, then announces it. */
-  private void claim(ActiveTurn active, Instant at) {
+  private void claim(ActiveTurn active, Instant at, Optional<EarlyStart> early) {
     Turn turn = active.turn();
     boolean won;
     try {
-      won = store.markRunning(turn.id(), at, active.opening());
+      won = mayClaim(turn, early) && store.markRunning(turn.id(), at, active.opening());
     } catch (RuntimeException | Error e) {
-      active.cancel();
       active.claimFailed(
           e instanceof RuntimeException runtime
               ? runtime
               : new IllegalStateException("claiming turn " + turn.id() + " failed", e));
+      active.cancel();
       return;
     }
     if (won) {
@@ -301,11 +389,28 @@ public final class TurnRunner {
           new EventData.TurnStarted(
               turn.sessionId(), turn.id(), active.session().model().orElse("")));
       log.info("turn started session={} turn={}", turn.sessionId(), turn.id());
-    } else {
-      // why: a lost claim means a cancel or a delete came first; the LLM call stops at once.
+    }
+    // why: report first, then cancel: an answer already streaming waits for the claim while it
+    // holds the LLM call's delivery lock, and cancelling the call needs that lock.
+    active.claimDone(won);
+    if (!won) {
+      // A lost claim: a cancel, a delete or an older queued turn came first, or the turn was
+      // never stored; the LLM call stops at once and what it produced is dropped.
       active.cancel();
     }
-    active.claimDone(won);
+  }
+
+  /** Whether an early started turn was stored and is next in its session's queue. */
+  private boolean mayClaim(Turn turn, Optional<EarlyStart> early) {
+    if (early.isEmpty()) {
+      return true;
+    }
+    if (early.get().await().isEmpty()) {
+      return false;
+    }
+    // why: a turn left queued by a failed worker is older and goes first; this one stays queued.
+    Optional<Turn> next = store.nextQueued(turn.sessionId());
+    return next.isPresent() && next.get().id().equals(turn.id());
   }
 
   private void finish(Turn turn, TurnEnd end) {

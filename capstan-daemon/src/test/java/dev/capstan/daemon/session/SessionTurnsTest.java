@@ -12,6 +12,7 @@ import dev.capstan.approval.ApprovalSettings;
 import dev.capstan.approval.ApprovalStatus;
 import dev.capstan.approval.Approvals;
 import dev.capstan.event.StreamName;
+import dev.capstan.idempotency.IdempotencyKey;
 import dev.capstan.llm.testing.LlmScript;
 import dev.capstan.llm.testing.ScriptedLlmServer;
 import dev.capstan.session.ConversationMessage;
@@ -95,6 +96,69 @@ class SessionTurnsTest {
     assertThat(completed.path("promptTokens").asLong()).isEqualTo(10);
     assertThat(completed.has("ttftMillis")).isTrue();
     assertThat(completed.has("totalMillis")).isTrue();
+  }
+
+  @Test
+  void a_turn_left_queued_without_a_worker_runs_before_a_new_submission_that_sees_its_answer() {
+    Session session = aSession();
+    // A turn stored as queued with no worker to take it, as a failed worker leaves it behind.
+    Turn orphan =
+        rig.store()
+            .enqueueTurn(
+                session.id(),
+                "t-orphan",
+                "first question",
+                rig.clock().instant(),
+                Optional.empty(),
+                Optional.empty())
+            .value();
+    // The new turn starts at once and asks the model before its claim finds the older turn; that
+    // answer is dropped. Then the older turn runs, then the new one.
+    llm.enqueue(LlmScript.reply("Dropped: asked too early."));
+    llm.enqueue(LlmScript.reply("First answer."));
+    llm.enqueue(LlmScript.reply("Second answer."));
+
+    Turn second = rig.sessions().submit(session.id(), "second question");
+    Turn secondEnded = rig.awaitEnded(second.id());
+    Turn orphanEnded = rig.awaitEnded(orphan.id());
+
+    assertThat(orphanEnded.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(orphanEnded.assistantText()).isEqualTo("First answer.");
+    assertThat(secondEnded.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(secondEnded.assistantText()).isEqualTo("Second answer.");
+    assertThat(orphanEnded.finishedAt().orElseThrow())
+        .isBeforeOrEqualTo(secondEnded.startedAt().orElseThrow());
+    assertThat(deltas(rig, session, second.id())).isEqualTo("Second answer.");
+    List<String> started =
+        rig.data(StreamName.session(session.id()), "turn.started").stream()
+            .map(d -> d.path("turnId").asText())
+            .toList();
+    assertThat(started).containsExactly(orphan.id(), second.id());
+    JsonNode last = llm.chatBodies().get(llm.chatBodies().size() - 1);
+    assertThat(last.path("messages").toString())
+        .containsSubsequence("first question", "First answer.", "second question");
+  }
+
+  @Test
+  void a_replayed_idempotency_key_runs_no_second_turn() {
+    Session session = aSession();
+    llm.otherwise(LlmScript.reply("Only once."));
+    IdempotencyKey key = new IdempotencyKey("retry-1");
+
+    Turn first = rig.sessions().submit(session.id(), "hi", Optional.of(key)).value();
+    rig.awaitEnded(first.id());
+    var again = rig.sessions().submit(session.id(), "hi", Optional.of(key));
+
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.value().id()).isEqualTo(first.id());
+    assertThat(rig.store().turnsOf(session.id())).extracting(Turn::id).containsExactly(first.id());
+    await("the replay's early start to end")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rig.runner().active(session.id()).isEmpty());
+    StreamName stream = StreamName.session(session.id());
+    assertThat(rig.types(stream)).containsOnlyOnce("turn.queued", "turn.started");
+    assertThat(rig.data(stream, "turn.delta"))
+        .allSatisfy(d -> assertThat(d.path("turnId").asText()).isEqualTo(first.id()));
   }
 
   @Test
