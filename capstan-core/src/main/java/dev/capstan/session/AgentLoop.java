@@ -138,6 +138,7 @@ public final class AgentLoop implements TurnExecutor {
     private boolean usageKnown;
     private Optional<Long> ttftMillis = Optional.empty();
     private long lastSaveNanos = System.nanoTime();
+    private Workspace workspace;
 
     Run(LoopHost host) {
       this.host = host;
@@ -147,7 +148,6 @@ public final class AgentLoop implements TurnExecutor {
 
     TurnEnd run() {
       try {
-        Workspace workspace = openWorkspace();
         List<ChatMessage> history = host.context();
         startConversation();
         for (int iteration = 0; iteration < settings.maxIterations(); iteration++) {
@@ -157,7 +157,7 @@ public final class AgentLoop implements TurnExecutor {
           if (!unanswered.isEmpty()) {
             for (ToolCall call : unanswered) {
               checkCancelled();
-              answerCall(call, workspace);
+              answerCall(call, workspace());
             }
           } else if (last.role() == ConversationMessage.Role.ASSISTANT) {
             return completed();
@@ -187,12 +187,19 @@ public final class AgentLoop implements TurnExecutor {
       }
     }
 
-    private Workspace openWorkspace() {
-      try {
-        return Workspace.open(host.workspace());
-      } catch (WorkspaceInvalid e) {
-        throw new Stop(TurnErrorCode.INTERNAL, e.getMessage());
+    /**
+     * The workspace, checked when the first tool call needs it rather than before the first LLM
+     * request, which does not wait for it.
+     */
+    private Workspace workspace() {
+      if (workspace == null) {
+        try {
+          workspace = Workspace.open(host.workspace());
+        } catch (WorkspaceInvalid e) {
+          throw new Stop(TurnErrorCode.INTERNAL, e.getMessage());
+        }
       }
+      return workspace;
     }
 
     /** Loads what this run already stored, or copies what it resumes, or stores the ask. */

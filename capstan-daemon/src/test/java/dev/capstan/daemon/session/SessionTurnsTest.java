@@ -140,6 +140,27 @@ class SessionTurnsTest {
   }
 
   @Test
+  void a_removed_workspace_ends_the_turn_at_its_first_tool_call_with_a_message_naming_it()
+      throws Exception {
+    Session session = aSession();
+    rig.sessions().setPolicies(session.id(), java.util.Map.of("touch", "allow"));
+    Files.delete(workspace);
+    llm.enqueue(LlmScript.reply("Plain text needs no workspace."));
+    llm.enqueue(LlmScript.callTool("call_1", "touch", "{\"name\":\"x.txt\"}"));
+
+    Turn chat = rig.awaitEnded(rig.sessions().submit(session.id(), "hello").id());
+    Turn tool = rig.awaitEnded(rig.sessions().submit(session.id(), "make a file").id());
+
+    assertThat(chat.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(tool.status()).isEqualTo(TurnStatus.FAILED);
+    assertThat(tool.error().orElseThrow().code()).isEqualTo(TurnErrorCode.INTERNAL);
+    assertThat(tool.error().orElseThrow().message())
+        .contains(workspace.toString())
+        .contains("does not exist");
+    assertThat(touch.runs.get()).isZero();
+  }
+
+  @Test
   void a_replayed_idempotency_key_runs_no_second_turn() {
     Session session = aSession();
     llm.otherwise(LlmScript.reply("Only once."));
