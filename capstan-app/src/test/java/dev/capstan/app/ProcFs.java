@@ -142,9 +142,31 @@ final class ProcFs {
         String marker = environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "");
         if (marker.startsWith(prefix) && isLive(pid)) {
           String[] parts = marker.split("/");
-          if (parts.length == 3 && wanted.test(Long.parseLong(parts[1]))) {
+          if (parts.length == 3
+              && parts[1].matches("[0-9]+")
+              && wanted.test(Long.parseLong(parts[1]))) {
             pids.add(pid);
           }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + PROC, e);
+    }
+    return pids;
+  }
+
+  /**
+   * Every live process carrying a turn marker ({@code CAPSTAN_RUN_MARKER=<hash>/turn/<turn id>}) of
+   * {@code home}: what session turns' tools started.
+   */
+  static List<Long> turnProcessesOf(Path home, String turnId) {
+    String wanted = homeHash(home) + "/turn/" + turnId;
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+      for (Path entry : entries) {
+        long pid = Long.parseLong(entry.getFileName().toString());
+        if (environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "").equals(wanted) && isLive(pid)) {
+          pids.add(pid);
         }
       }
     } catch (IOException e) {

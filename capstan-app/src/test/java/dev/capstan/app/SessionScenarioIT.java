@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,33 @@ class SessionScenarioIT {
     assertThat(resumed.path("userMessage").asText()).isEqualTo("write a greeting");
     assertThat(resumed.path("assistantText").asText()).isEqualTo("Written after the restart.");
     assertThat(Files.readString(workspace.resolve("hello.txt"))).isEqualTo("hi from the agent");
+  }
+
+  @Test
+  void a_command_a_killed_daemon_left_running_is_killed_when_a_daemon_starts_again() {
+    String session = newSession();
+    llm.enqueue(LlmScript.callTool("call_1", "run_command", "{\"command\":\"sleep 600\"}"));
+    String turnId = send(session, "wait a long time");
+    capstan.run("approve", awaitPendingApproval()).assertExit(0);
+    List<Long> sleeping =
+        await("the approved command running")
+            .atMost(CapstanHarness.PATIENCE)
+            .until(() -> ProcFs.turnProcessesOf(capstan.home(), turnId), pids -> !pids.isEmpty());
+    assertThat(sleeping).anyMatch(pid -> ProcFs.commandLine(pid).contains("sleep"));
+
+    capstan.crash(capstan.manifest().pid());
+    assertThat(sleeping)
+        .as("a SIGKILL of the daemon does not reach the command")
+        .allMatch(ProcFs::isLive);
+    capstan.startDaemon();
+
+    await("the left-over command killed")
+        .atMost(CapstanHarness.PATIENCE)
+        .until(() -> sleeping.stream().noneMatch(ProcFs::isLive));
+    JsonNode interrupted = awaitTurnEnded(session, turnId);
+    assertThat(interrupted.path("error").path("code").asText()).isEqualTo("DAEMON_RESTARTED");
+    assertThat(capstan.run("daemon", "logs", "-n", "200").stdout())
+        .contains("left running by a previous daemon");
   }
 
   private JsonNode resumedTurn(String session, String interruptedId) {

@@ -13,10 +13,10 @@ public interface StreamListener {
   StreamListener NONE = new StreamListener() {};
 
   /**
-   * The server answered an attempt's request with its status and headers; the body follows. Called
-   * once per attempt that reached the server, on an HTTP client thread; must not block.
+   * An attempt's request was handed to the HTTP client. Called once per attempt, on the call's own
+   * thread; must not block.
    */
-  default void onResponseStarted() {}
+  default void onRequestSent() {}
 
   /**
    * A piece of the answer's text ({@code delta.content}). Never empty.

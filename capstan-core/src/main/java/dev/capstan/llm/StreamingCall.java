@@ -296,6 +296,7 @@ final class StreamingCall implements LlmCall {
       long attemptStart = System.nanoTime();
       lastActivityNanos = attemptStart;
       exchange = client.http().sendAsync(httpRequest, this::subscriberFor);
+      listener.onRequestSent();
       exchange.whenComplete(
           (response, error) -> {
             if (error != null) {
@@ -450,7 +451,6 @@ final class StreamingCall implements LlmCall {
       reachedServer = true;
       status = info.statusCode();
       lastActivityNanos = System.nanoTime();
-      listener.onResponseStarted();
       if (status == 200) {
         return new StreamSubscriber();
       }

@@ -76,9 +76,9 @@ public final class ActiveTurn {
   }
 
   /**
-   * Starts the claim that moves the turn queued → running, once: when the LLM server started its
-   * first answer (so the claim's commit and event neither delay nor compete with sending the
-   * request), or when something first waits for it.
+   * Starts the claim that moves the turn queued → running, once: when the first LLM request is on
+   * its way (so the claim's commit and event neither delay nor compete with building it), or when
+   * something first waits for it.
    */
   void startClaim() {
     if (claimStarted.compareAndSet(false, true)) {

@@ -91,7 +91,9 @@ public final class AgentLoop implements TurnExecutor {
 
   @Override
   public TurnEnd run(ActiveTurn active) {
-    return run(new SessionHost(active, store, approvalStore, events));
+    return run(
+        new SessionHost(
+            active, store, approvalStore, events, settings.turnProcessEnv(active.turn().id())));
   }
 
   /** Runs the loop for {@code host} to its end; never throws for expected failures. */
@@ -247,8 +249,8 @@ public final class AgentLoop implements TurnExecutor {
       StreamListener listener =
           new StreamListener() {
             @Override
-            public void onResponseStarted() {
-              host.llmAnswering();
+            public void onRequestSent() {
+              host.llmRequestSent();
             }
 
             @Override

@@ -63,8 +63,8 @@ public interface LoopHost {
     saveText(textSoFar);
   }
 
-  /** The LLM server received a request of this run and started its answer. Must not block. */
-  default void llmAnswering() {}
+  /** An LLM request of this run is on its way. Must not block. */
+  default void llmRequestSent() {}
 
   /** Answer text as it streams from the model. */
   void onText(String text);

@@ -33,15 +33,27 @@ final class SessionHost implements LoopHost {
   private final ApprovalStore approvalStore;
   private final EventLog events;
   private final StreamName stream;
+  private final Map<String, String> processEnv;
 
-  SessionHost(ActiveTurn active, SessionStore store, ApprovalStore approvalStore, EventLog events) {
+  SessionHost(
+      ActiveTurn active,
+      SessionStore store,
+      ApprovalStore approvalStore,
+      EventLog events,
+      Map<String, String> processEnv) {
     this.active = active;
+    this.processEnv = Map.copyOf(processEnv);
     this.turn = active.turn();
     this.session = active.session();
     this.store = store;
     this.approvalStore = approvalStore;
     this.events = events;
     this.stream = StreamName.session(session.id());
+  }
+
+  @Override
+  public Map<String, String> toolEnvironment() {
+    return processEnv;
   }
 
   @Override
@@ -170,7 +182,7 @@ final class SessionHost implements LoopHost {
   }
 
   @Override
-  public void llmAnswering() {
+  public void llmRequestSent() {
     active.startClaim();
   }
 

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * #wake}) and at startup ({@link #recover}), and stop when their queue is empty.
  *
  * <p>Every status change is a compare-and-set in the store, committed before its event is appended.
- * The claim (queued → running, with the user's message) commits on its own thread once the LLM
- * server has started its answer, so it neither delays nor competes with the request; the turn
- * stores and publishes nothing before the claim has won, and a lost claim (a cancel or delete came
- * first) stops it without a trace. A cancelled queued turn never starts; a cancelled running turn
- * is stopped through its {@link ActiveTurn#cancelToken()} and its pending approvals are resolved as
+ * The claim (queued → running, with the user's message) commits on its own thread once the first
+ * LLM request is on its way, so it neither delays nor competes with building it; the turn stores
+ * and publishes nothing before the claim has won, and a lost claim (a cancel or delete came first)
+ * stops it without a trace. A cancelled queued turn never starts; a cancelled running turn is
+ * stopped through its {@link ActiveTurn#cancelToken()} and its pending approvals are resolved as
  * cancelled at once.
  *
  * <p>Thread-safe.
@@ -329,10 +329,10 @@ public final class TurnRunner {
     ActiveTurn active = new ActiveTurn(queued, session, opening);
     activeBySession.put(queued.sessionId(), active);
     try {
-      // why: the claim's commit runs on its own thread once the LLM server answers, so it neither
-      // delays the request nor competes with sending it; the loop stores and publishes nothing
-      // before the claim has won (SessionHost waits, and waiting starts the claim if no answer
-      // came).
+      // why: the claim's commit runs on its own thread once the LLM request is on its way, so it
+      // neither delays the request nor competes with building it; the loop stores and publishes
+      // nothing before the claim has won (SessionHost waits, and waiting starts the claim if no
+      // request went out).
       active.claimWith(() -> threads.newThread(() -> claim(active, startedAt, early)).start());
       TurnEnd end;
       try {

@@ -16,6 +16,7 @@ import dev.capstan.daemon.http.HttpApi;
 import dev.capstan.daemon.http.RouteInfo;
 import dev.capstan.daemon.local.LocalRuntime;
 import dev.capstan.daemon.local.LocalRuntimeSettings;
+import dev.capstan.daemon.local.TurnProcesses;
 import dev.capstan.daemon.log.DaemonLogging;
 import dev.capstan.daemon.metrics.DaemonMetrics;
 import dev.capstan.daemon.task.RepoService;
@@ -41,6 +42,7 @@ import dev.capstan.manifest.DaemonIdentity;
 import dev.capstan.manifest.DaemonManifest;
 import dev.capstan.manifest.ManifestFile;
 import dev.capstan.process.ProcessIdentity;
+import dev.capstan.runtime.RunMarker;
 import dev.capstan.session.AgentLoop;
 import dev.capstan.session.AgentSettings;
 import dev.capstan.session.SessionStore;
@@ -362,7 +364,8 @@ public final class Daemon {
                     toolSettings.readMaxBytes(),
                     toolSettings.outputMaxBytes(),
                     ToolLimits.DEFAULT_MAX_SEARCH_MATCHES,
-                    toolSettings.commandTimeout())),
+                    toolSettings.commandTimeout()),
+                Optional.of(RunMarker.homeHash(home.root()))),
             options.clock());
     turns =
         new TurnRunner(
@@ -372,6 +375,9 @@ public final class Daemon {
             options.clock(),
             agent,
             Thread.ofVirtual().name("turn-", 0).factory());
+    // why: before any turn runs: every process with this home's turn marker now was left
+    // running by a daemon that died under its turn.
+    TurnProcesses.killLeftovers(home.root(), LocalRuntimeSettings.DEFAULT_KILL_GRACE);
     turns.recover();
     if (settings.approvals().timeout().isPresent()) {
       startDuty(

@@ -1,6 +1,7 @@
 package dev.capstan.daemon.local;
 
 import dev.capstan.runtime.RunMarker;
+import dev.capstan.runtime.TurnMarker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -141,6 +142,28 @@ final class ProcFs {
 
   /** The run marker in the environment of {@code pid}, if any. */
   Optional<RunMarker> marker(long pid) {
+    return markerValue(pid).flatMap(RunMarker::parse);
+  }
+
+  /** The turn marker in the environment of {@code pid}, if any. */
+  Optional<TurnMarker> turnMarker(long pid) {
+    return markerValue(pid).flatMap(TurnMarker::parse);
+  }
+
+  /** Every live process whose environment carries a turn marker of {@code homeHash}. */
+  List<Long> turnMarkedProcesses(String homeHash) {
+    List<Long> marked = new ArrayList<>();
+    for (long pid : pids()) {
+      if (turnMarker(pid).filter(m -> m.homeHash().equals(homeHash)).isPresent()
+          && processGroup(pid).isPresent()) {
+        marked.add(pid);
+      }
+    }
+    return marked;
+  }
+
+  /** The value of {@link RunMarker#ENV} in the environment of {@code pid}, if any. */
+  private Optional<String> markerValue(long pid) {
     byte[] environ;
     try {
       environ = Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("environ"));
@@ -153,7 +176,7 @@ final class ProcFs {
         if (i - start > MARKER_PREFIX.length()) {
           String entry = new String(environ, start, i - start, StandardCharsets.UTF_8);
           if (entry.startsWith(MARKER_PREFIX)) {
-            return RunMarker.parse(entry.substring(MARKER_PREFIX.length()));
+            return Optional.of(entry.substring(MARKER_PREFIX.length()));
           }
         }
         start = i + 1;

@@ -104,7 +104,12 @@ final class ProcessTree {
     return !members.isEmpty()
         && members.stream()
             .allMatch(
-                pid -> procFs.marker(pid).map(m -> m.homeHash().equals(homeHash)).orElse(false));
+                pid ->
+                    procFs.marker(pid).map(m -> m.homeHash().equals(homeHash)).orElse(false)
+                        || procFs
+                            .turnMarker(pid)
+                            .map(m -> m.homeHash().equals(homeHash))
+                            .orElse(false));
   }
 
   private void signalAll(
