@@ -76,6 +76,15 @@ public final class ContractServer implements AutoCloseable {
 
   /** Runs {@code capstan args...} against this server. */
   public Run run(String... args) {
+    return run(false, args);
+  }
+
+  /** Like {@link #run}, always through picocli (no fast path). */
+  Run runThroughPicocli(String... args) {
+    return run(true, args);
+  }
+
+  private Run run(boolean picocliOnly, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CliContext context =
@@ -93,7 +102,10 @@ public final class ContractServer implements AutoCloseable {
             Clock.systemUTC(),
             (home, settings) -> ExitCode.FAILURE,
             new LaunchSpec("java", ".", "none", List.of()));
-    int exit = CapstanCommand.execute(context, args);
+    int exit =
+        picocliOnly
+            ? CapstanCommand.executeWithPicocli(context, args)
+            : CapstanCommand.execute(context, args);
     return new Run(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

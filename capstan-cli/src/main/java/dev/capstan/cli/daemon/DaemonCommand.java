@@ -186,15 +186,23 @@ public final class DaemonCommand {
 
     @Override
     public void run() {
-      CliContext context = parent.context();
+      show(parent.context(), json);
+    }
+
+    /**
+     * Prints the status; what {@code capstan daemon status [--json]} runs.
+     *
+     * @throws CliException with the exit code when the daemon does not run or does not answer
+     */
+    public static void show(CliContext context, boolean json) {
       ResolvedSettings resolved = SettingsLoader.load(context, Map.of());
-      DaemonConnector connector = parent.connector(resolved, List.of());
+      DaemonConnector connector = new DaemonConnector(context, resolved.settings(), List.of());
       Optional<GuardianSnapshot> snapshot =
           connector.remote() ? Optional.empty() : Optional.of(connector.snapshot());
       if (snapshot.isPresent()
           && GuardianDecision.decide(snapshot.get()) instanceof GuardianDecision.StartFresh fresh
           && fresh.cleanup() == GuardianDecision.Cleanup.NONE) {
-        notRunning(context, connector);
+        notRunning(context, connector, json);
       }
       DaemonIdentity identity;
       try {
@@ -244,7 +252,7 @@ public final class DaemonCommand {
       context.out().println("  log      " + identity.logPath());
     }
 
-    private void notRunning(CliContext context, DaemonConnector connector) {
+    private static void notRunning(CliContext context, DaemonConnector connector, boolean json) {
       if (json) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("state", "stopped");
