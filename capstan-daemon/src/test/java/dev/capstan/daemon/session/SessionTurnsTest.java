@@ -17,6 +17,7 @@ import dev.capstan.llm.testing.LlmScript;
 import dev.capstan.llm.testing.ScriptedLlmServer;
 import dev.capstan.session.ConversationMessage;
 import dev.capstan.session.Session;
+import dev.capstan.session.SessionNotFound;
 import dev.capstan.session.Turn;
 import dev.capstan.session.TurnErrorCode;
 import dev.capstan.session.TurnStatus;
@@ -154,6 +155,32 @@ class SessionTurnsTest {
         .contains(workspace.toString())
         .contains("does not exist");
     assertThat(touch.runs.get()).isZero();
+  }
+
+  @Test
+  void a_removed_session_refuses_new_turns_even_after_submissions_remembered_it() {
+    Session session = aSession();
+    llm.otherwise(LlmScript.reply("ok"));
+    rig.awaitEnded(rig.sessions().submit(session.id(), "remember me").id());
+    rig.sessions().delete(session.id());
+
+    assertThatThrownBy(() -> rig.sessions().submit(session.id(), "again"))
+        .isInstanceOf(SessionNotFound.class);
+
+    // Removed behind the service's back (as a race with a removal would leave it): still refused.
+    Session other = aSession();
+    rig.awaitEnded(rig.sessions().submit(other.id(), "remember me too").id());
+    assertThat(rig.store().deleteSession(other.id())).isTrue();
+    int requests = llm.chatRequests();
+
+    assertThatThrownBy(() -> rig.sessions().submit(other.id(), "again"))
+        .isInstanceOf(SessionNotFound.class);
+    assertThatThrownBy(() -> rig.sessions().submit(other.id(), "and again"))
+        .isInstanceOf(SessionNotFound.class);
+    await("the dropped early start to end")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rig.runner().active(other.id()).isEmpty());
+    assertThat(llm.chatRequests() - requests).isLessThanOrEqualTo(1);
   }
 
   @Test
