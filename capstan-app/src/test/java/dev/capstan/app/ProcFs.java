@@ -135,24 +135,14 @@ final class ProcFs {
   /** Like {@link #markedProcessesOf(Path)}, for the tasks {@code wanted} accepts. */
   static List<Long> markedProcessesOf(Path home, java.util.function.LongPredicate wanted) {
     String prefix = homeHash(home) + "/";
-    List<Long> pids = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
-      for (Path entry : entries) {
-        long pid = Long.parseLong(entry.getFileName().toString());
-        String marker = environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "");
-        if (marker.startsWith(prefix) && isLive(pid)) {
+    return processesWithMarker(
+        marker -> {
           String[] parts = marker.split("/");
-          if (parts.length == 3
+          return marker.startsWith(prefix)
+              && parts.length == 3
               && parts[1].matches("[0-9]+")
-              && wanted.test(Long.parseLong(parts[1]))) {
-            pids.add(pid);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + PROC, e);
-    }
-    return pids;
+              && wanted.test(Long.parseLong(parts[1]));
+        });
   }
 
   /**
@@ -161,11 +151,17 @@ final class ProcFs {
    */
   static List<Long> turnProcessesOf(Path home, String turnId) {
     String wanted = homeHash(home) + "/turn/" + turnId;
+    return processesWithMarker(wanted::equals);
+  }
+
+  /** Every live process whose {@code CAPSTAN_RUN_MARKER} value {@code wanted} accepts. */
+  private static List<Long> processesWithMarker(java.util.function.Predicate<String> wanted) {
     List<Long> pids = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
       for (Path entry : entries) {
         long pid = Long.parseLong(entry.getFileName().toString());
-        if (environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "").equals(wanted) && isLive(pid)) {
+        String marker = environment(pid).getOrDefault("CAPSTAN_RUN_MARKER", "");
+        if (!marker.isEmpty() && wanted.test(marker) && isLive(pid)) {
           pids.add(pid);
         }
       }

@@ -31,12 +31,17 @@ public record RunMarker(String homeHash, long taskId, int attempt) {
       Pattern.compile("([0-9a-f]{16})/([1-9][0-9]{0,18})/([1-9][0-9]{0,8})");
 
   public RunMarker {
+    requireHomeHash(homeHash);
+    if (taskId <= 0 || attempt < 1) {
+      throw new IllegalArgumentException("taskId and attempt must be positive");
+    }
+  }
+
+  /** Checks a home hash as markers carry it (also for {@link TurnMarker}). */
+  static void requireHomeHash(String homeHash) {
     Objects.requireNonNull(homeHash, "homeHash");
     if (!HASH.matcher(homeHash).matches()) {
       throw new IllegalArgumentException("homeHash must be 16 lowercase hex digits");
-    }
-    if (taskId <= 0 || attempt < 1) {
-      throw new IllegalArgumentException("taskId and attempt must be positive");
     }
   }
 

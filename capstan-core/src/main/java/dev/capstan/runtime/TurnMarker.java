@@ -17,17 +17,13 @@ import java.util.regex.Pattern;
  * @param turnId the turn whose tool started the process
  */
 public record TurnMarker(String homeHash, String turnId) {
-  private static final Pattern HASH = Pattern.compile("[0-9a-f]{16}");
   private static final Pattern TURN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern FORMAT =
       Pattern.compile("([0-9a-f]{16})/turn/([A-Za-z0-9_-]{1,64})");
 
   public TurnMarker {
-    Objects.requireNonNull(homeHash, "homeHash");
+    RunMarker.requireHomeHash(homeHash);
     Objects.requireNonNull(turnId, "turnId");
-    if (!HASH.matcher(homeHash).matches()) {
-      throw new IllegalArgumentException("homeHash must be 16 lowercase hex digits");
-    }
     if (!TURN_ID.matcher(turnId).matches()) {
       throw new IllegalArgumentException("not a turn id: " + turnId);
     }

@@ -152,7 +152,7 @@ public final class DaemonConnector {
     if (!(read instanceof ManifestFile.Read.Valid valid) || !valid.manifest().process().isAlive()) {
       return new GuardianSnapshot(
           read,
-          LockProbe.holderOf(home.lockFile()),
+          lockHolder(),
           false,
           GuardianSnapshot.Probe.NOT_PROBED,
           GuardianSnapshot.Identity.NOT_PROBED);
@@ -172,7 +172,7 @@ public final class DaemonConnector {
       if (response.status() == 401) {
         return new GuardianSnapshot(
             read,
-            LockProbe.holderOf(home.lockFile()),
+            lockHolder(),
             true,
             GuardianSnapshot.Probe.OK,
             GuardianSnapshot.Identity.UNAUTHORIZED);
@@ -182,13 +182,13 @@ public final class DaemonConnector {
         LockProbe.LockState lock =
             identity == GuardianSnapshot.Identity.MATCH && !readLockAlways
                 ? new LockProbe.LockState.Held(manifest.pid())
-                : LockProbe.holderOf(home.lockFile());
+                : lockHolder();
         return new GuardianSnapshot(read, lock, true, GuardianSnapshot.Probe.OK, identity);
       }
     } catch (IOException e) {
       return new GuardianSnapshot(
           read,
-          LockProbe.holderOf(home.lockFile()),
+          lockHolder(),
           true,
           GuardianSnapshot.Probe.FAILED,
           GuardianSnapshot.Identity.NOT_PROBED);
@@ -198,6 +198,11 @@ public final class DaemonConnector {
     return probedHealth(read, manifest, probeTimeout, GuardianSnapshot.Identity.FAILED);
   }
 
+  /** Who holds {@code daemon.lock}, read from the kernel's lock table now. */
+  private LockProbe.LockState lockHolder() {
+    return LockProbe.holderOf(home.lockFile());
+  }
+
   /** The snapshot after a health probe, with {@code identity} when the daemon is healthy. */
   private GuardianSnapshot probedHealth(
       ManifestFile.Read read,
@@ -205,7 +210,7 @@ public final class DaemonConnector {
       Duration timeout,
       GuardianSnapshot.Identity identity) {
     boolean healthy = DaemonClient.probeHealth(manifest.url(), timeout);
-    LockProbe.LockState lock = LockProbe.holderOf(home.lockFile());
+    LockProbe.LockState lock = lockHolder();
     if (!healthy) {
       return new GuardianSnapshot(
           read, lock, true, GuardianSnapshot.Probe.FAILED, GuardianSnapshot.Identity.NOT_PROBED);

@@ -8,7 +8,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -150,16 +152,24 @@ final class ProcFs {
     return markerValue(pid).flatMap(TurnMarker::parse);
   }
 
-  /** Every live process whose environment carries a turn marker of {@code homeHash}. */
-  List<Long> turnMarkedProcesses(String homeHash) {
-    List<Long> marked = new ArrayList<>();
+  /** Every live process whose environment carries a turn marker of {@code homeHash}, by pid. */
+  Map<Long, TurnMarker> turnMarkedProcesses(String homeHash) {
+    Map<Long, TurnMarker> marked = new LinkedHashMap<>();
     for (long pid : pids()) {
-      if (turnMarker(pid).filter(m -> m.homeHash().equals(homeHash)).isPresent()
-          && processGroup(pid).isPresent()) {
-        marked.add(pid);
-      }
+      turnMarker(pid)
+          .filter(m -> m.homeHash().equals(homeHash) && processGroup(pid).isPresent())
+          .ifPresent(m -> marked.put(pid, m));
     }
     return marked;
+  }
+
+  /** The home hash of the run or turn marker in the environment of {@code pid}, if any. */
+  Optional<String> markerHome(long pid) {
+    Optional<String> value = markerValue(pid);
+    return value
+        .flatMap(RunMarker::parse)
+        .map(RunMarker::homeHash)
+        .or(() -> value.flatMap(TurnMarker::parse).map(TurnMarker::homeHash));
   }
 
   /** The value of {@link RunMarker#ENV} in the environment of {@code pid}, if any. */

@@ -103,13 +103,7 @@ final class ProcessTree {
     List<Long> members = procFs.groupMembers(pgid);
     return !members.isEmpty()
         && members.stream()
-            .allMatch(
-                pid ->
-                    procFs.marker(pid).map(m -> m.homeHash().equals(homeHash)).orElse(false)
-                        || procFs
-                            .turnMarker(pid)
-                            .map(m -> m.homeHash().equals(homeHash))
-                            .orElse(false));
+            .allMatch(pid -> procFs.markerHome(pid).filter(homeHash::equals).isPresent());
   }
 
   private void signalAll(

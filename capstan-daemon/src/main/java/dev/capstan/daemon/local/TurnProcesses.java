@@ -5,6 +5,7 @@ import dev.capstan.runtime.TurnMarker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +33,16 @@ public final class TurnProcesses {
   public static List<Long> killLeftovers(Path home, Duration grace) {
     String homeHash = RunMarker.homeHash(home);
     ProcFs procFs = ProcFs.system();
-    List<Long> left = procFs.turnMarkedProcesses(homeHash);
+    Map<Long, TurnMarker> left = procFs.turnMarkedProcesses(homeHash);
     if (!left.isEmpty()) {
-      for (long pid : left) {
-        log.warn(
-            "killing process pid={} of turn={} left running by a previous daemon",
-            pid,
-            procFs.turnMarker(pid).map(TurnMarker::turnId).orElse("?"));
-      }
-      new ProcessTree(procFs).killOrphans(left, homeHash, grace);
+      left.forEach(
+          (pid, marker) ->
+              log.warn(
+                  "killing process pid={} of turn={} left running by a previous daemon",
+                  pid,
+                  marker.turnId()));
+      new ProcessTree(procFs).killOrphans(List.copyOf(left.keySet()), homeHash, grace);
     }
-    return left;
+    return List.copyOf(left.keySet());
   }
 }
