@@ -68,6 +68,27 @@ final class Processes {
     }
   }
 
+  /**
+   * CPU time the whole machine spent busy (user, nice, system, irq, softirq; not idle, I/O wait or
+   * time stolen by a hypervisor) since boot, in milliseconds, if {@code /proc/stat} is readable.
+   * Counts every process, so it also sees what escaped the daemon's child accounting (processes
+   * reparented away from it) and the kernel's own work for them.
+   */
+  static Optional<Double> machineBusyMillis() {
+    try {
+      String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+      String[] fields = line.trim().split("\\s+");
+      // fields[1..8]: user nice system idle iowait irq softirq steal
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7}) {
+        busy += Long.parseLong(fields[i]);
+      }
+      return Optional.of(busy * 1000.0 / CLOCK_TICKS);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   // why: USER_HZ is 100 on every Linux architecture Capstan runs on.
   private static final int CLOCK_TICKS = 100;
 
