@@ -418,17 +418,33 @@ public final class JdbcTaskStore implements TaskStore {
             handle
                 .createQuery("SELECT * FROM worker_health_events ORDER BY id DESC LIMIT :limit")
                 .bind("limit", Math.max(1, limit))
-                .map(
-                    (rs, ctx) ->
-                        new HealthEvent(
-                            rs.getLong("id"),
-                            HealthKind.fromWireName(rs.getString("kind")).orElseThrow(),
-                            rs.getString("worker"),
-                            rs.getString("repo"),
-                            optionalLong(rs, "task_id"),
-                            rs.getString("message"),
-                            instant(rs.getLong("at_micros"))))
+                .map(JdbcTaskStore::healthEvent)
                 .list());
+  }
+
+  @Override
+  public Optional<HealthEvent> latestHealth(String repo) {
+    return jdbi.withHandle(
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT * FROM worker_health_events WHERE repo = :repo ORDER BY id DESC LIMIT 1")
+                .bind("repo", repo)
+                .map(JdbcTaskStore::healthEvent)
+                .findOne());
+  }
+
+  private static HealthEvent healthEvent(
+      java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new HealthEvent(
+        rs.getLong("id"),
+        HealthKind.fromWireName(rs.getString("kind")).orElseThrow(),
+        rs.getString("worker"),
+        rs.getString("repo"),
+        optionalLong(rs, "task_id"),
+        rs.getString("message"),
+        instant(rs.getLong("at_micros")));
   }
 
   @Override

@@ -184,6 +184,30 @@ class SqliteGroupCommitTest {
   }
 
   @Test
+  void a_thousand_virtual_thread_writers_all_commit() throws Exception {
+    List<Thread> writers = new ArrayList<>();
+    for (int i = 1; i <= 1000; i++) {
+      int id = i;
+      writers.add(Thread.ofVirtual().start(() -> writeNote(id)));
+    }
+    for (Thread writer : writers) {
+      writer.join(WAIT.toMillis());
+    }
+
+    assertThat(noteCount()).isEqualTo(1000);
+  }
+
+  @Test
+  void a_write_after_close_fails_clearly() {
+    database.close();
+
+    assertThatThrownBy(() -> writeNote(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    database = Database.sqlite(dir.resolve("capstan.db"));
+  }
+
+  @Test
   void a_unit_that_writes_again_on_its_own_thread_runs_inline() {
     int result =
         assertTimeout(

@@ -371,6 +371,8 @@ abstract class TaskStoreContract {
     assertThat(cleaned.id()).isGreaterThan(crashed.id());
     assertThat(store().recentHealth(10)).containsExactly(cleaned, crashed);
     assertThat(store().recentHealth(1)).containsExactly(cleaned);
+    assertThat(store().latestHealth("acme")).contains(cleaned);
+    assertThat(store().latestHealth("other")).isEmpty();
   }
 
   @Test
