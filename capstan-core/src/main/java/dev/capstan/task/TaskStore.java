@@ -102,6 +102,9 @@ public interface TaskStore {
   /** The latest {@code limit} health events, newest first. */
   List<HealthEvent> recentHealth(int limit);
 
+  /** The latest health event of {@code repo}, if it has any. */
+  Optional<HealthEvent> latestHealth(String repo);
+
   /** The global concurrency limit set at runtime, if one was. */
   OptionalInt globalLimit();
 

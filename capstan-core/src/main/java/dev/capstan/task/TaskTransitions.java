@@ -25,11 +25,23 @@ public final class TaskTransitions {
   private final TaskStore store;
   private final EventLog events;
   private final Clock clock;
+  private final OpenTasks open;
 
   public TaskTransitions(TaskStore store, EventLog events, Clock clock) {
+    this(store, events, clock, new OpenTasks(store::openTasks));
+  }
+
+  /** Transitions that keep {@code open} (the dispatcher's view) current. */
+  public TaskTransitions(TaskStore store, EventLog events, Clock clock, OpenTasks open) {
     this.store = Objects.requireNonNull(store, "store");
     this.events = Objects.requireNonNull(events, "events");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.open = Objects.requireNonNull(open, "open");
+  }
+
+  /** The unfinished tasks as these transitions left them. */
+  public OpenTasks open() {
+    return open;
   }
 
   /** Moves {@code task} (as the caller saw it) to {@code to}. */
@@ -65,7 +77,7 @@ public final class TaskTransitions {
             clock.instant(),
             effect,
             counters);
-    Optional<Task> committed = store.transition(change);
+    Optional<Task> committed = open.write(task.id(), () -> store.transition(change));
     if (committed.isEmpty()) {
       // Race: see TaskStoreContract#a_stale_transition_is_lost_and_writes_nothing
       log.debug(
@@ -88,6 +100,7 @@ public final class TaskTransitions {
 
   /** Publishes the creation of a task (already committed by {@link TaskStore#insertTask}). */
   public void published(Task created, String message) {
+    open.created(created);
     EventData.TaskStateChanged data =
         new EventData.TaskStateChanged(
             created.id(),

@@ -74,6 +74,9 @@ public final class LocalRuntime implements TaskRuntime {
   private final ProcFs procFs;
   private final ThreadFactory threads;
   private final Map<Path, ReentrantLock> repoLocks = new ConcurrentHashMap<>();
+  // why: a repo's common dir does not change while it stays where it is; noting it saves a git
+  // process per task. A failed fast path forgets it.
+  private final Map<Path, Path> commonDirs = new ConcurrentHashMap<>();
   // why: counted, not a set: a marker is registered before its process starts and released after
   // its run ended, so an orphan scan running meanwhile never takes a starting run for an orphan.
   // Race: see LocalRuntimeTest#a_running_agent_of_this_daemon_is_not_an_orphan
@@ -470,73 +473,91 @@ public final class LocalRuntime implements TaskRuntime {
     WorkspaceRef ref = new WorkspaceRef(request.repo(), request.taskId(), name);
     Path path = worktreesRoot.resolve(request.repo()).resolve(name);
     Path repo = request.repoPath();
-    // why: the common case (a new task branch, no leftover directory) needs two git processes:
-    // one rev-parse for the common dir and the base's tip, one worktree add that refuses an
-    // existing branch or a registered path by itself. Anything unusual takes the careful path.
+    // why: the common case (a new task branch, no leftover directory, a repo seen before) needs
+    // one git process: a worktree add from the base branch's full ref name, which refuses an
+    // existing branch or a registered path by itself; the new branch's tip is then read from its
+    // loose ref. Anything unusual takes the careful path.
     boolean fast =
         request.mode() == ProvisionRequest.BranchMode.CREATE
             && Workspaces.workspaceNameOf(request.branch()).isPresent()
             && !Files.exists(path, LinkOption.NOFOLLOW_LINKS);
-    Git.Result common =
-        fast
-            ? git.run(
-                repo,
-                gitTimeout(request, clock),
-                "rev-parse",
-                "--path-format=absolute",
-                "--git-common-dir",
-                "refs/heads/" + request.baseBranch() + "^{commit}")
-            : null;
-    if (common == null || !common.ok() || common.stdout().lines().count() != 2) {
-      fast = false;
-      common =
-          git.run(
-              repo,
-              gitTimeout(request, clock),
-              "rev-parse",
-              "--path-format=absolute",
-              "--git-common-dir");
+    Path noted = commonDirs.get(repo);
+    if (fast && noted != null) {
+      Optional<Workspace> added =
+          underLock(noted, request, clock, () -> addFast(request, clock, ref, path, noted));
+      if (added.isPresent()) {
+        return added.get();
+      }
+      // why: the repo may have moved or changed since its common dir was noted.
+      commonDirs.remove(repo);
     }
-    if (!common.ok() || common.stdout().isBlank()) {
-      throw new Refused(
-          "the repo path "
-              + repo
-              + " is not a git repository any more: "
-              + common.firstErrorLine());
-    }
-    List<String> lines = common.stdout().lines().map(String::strip).toList();
-    ReentrantLock lock = lockOf(Path.of(lines.get(0)));
+    Path commonDir = commonDir(repo, gitTimeout(request, clock));
+    commonDirs.put(repo, commonDir);
+    boolean tryFast = fast && noted == null;
+    return underLock(
+        commonDir,
+        request,
+        clock,
+        () ->
+            (tryFast ? addFast(request, clock, ref, path, commonDir) : Optional.<Workspace>empty())
+                .orElseGet(() -> new WorktreeSetup(request, clock, ref, path).create()));
+  }
+
+  /** Runs {@code step} holding the worktree lock of the repo whose common dir is given. */
+  private <T> T underLock(
+      Path commonDir,
+      ProvisionRequest request,
+      Stopwatch clock,
+      java.util.function.Supplier<T> step)
+      throws InterruptedException {
+    ReentrantLock lock = lockOf(commonDir);
     if (!lock.tryLock(clock.remaining(request.timeout()).toNanos(), TimeUnit.NANOSECONDS)) {
       throw new RuntimeFailure(
           "timed out waiting for the worktree lock of " + request.repo(), "retry");
     }
     try {
-      if (fast) {
-        String baseSha = lines.get(1);
-        Git.Result added =
-            git.run(
-                repo,
-                gitTimeout(request, clock),
-                "worktree",
-                "add",
-                "--quiet",
-                "-b",
-                request.branch(),
-                path.toString(),
-                baseSha);
-        if (added.ok()) {
-          return new Workspace(ref, path, request.branch(), baseSha);
-        }
-        log.info(
-            "task={} worktree add of {} refused ({}); checking the repo step by step",
-            request.taskId(),
-            request.branch(),
-            added.firstErrorLine());
-      }
-      return new WorktreeSetup(request, clock, ref, path).create();
+      return step.get();
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * One {@code git worktree add} of a new branch from the base branch's full ref name; it refuses
+   * an existing branch or a registered path by itself. Empty when git refused.
+   */
+  private Optional<Workspace> addFast(
+      ProvisionRequest request, Stopwatch clock, WorkspaceRef ref, Path path, Path commonDir) {
+    Git.Result added =
+        git.run(
+            request.repoPath(),
+            gitTimeout(request, clock),
+            "worktree",
+            "add",
+            "--quiet",
+            "-b",
+            request.branch(),
+            path.toString(),
+            "refs/heads/" + request.baseBranch());
+    if (!added.ok()) {
+      log.info(
+          "task={} worktree add of {} refused ({}); checking the repo step by step",
+          request.taskId(),
+          request.branch(),
+          added.firstErrorLine());
+      return Optional.empty();
+    }
+    String baseSha =
+        looseRef(commonDir, request.branch())
+            .orElseGet(
+                () ->
+                    git.output(
+                        path,
+                        gitTimeout(request, clock),
+                        "rev-parse",
+                        "--verify",
+                        "HEAD^{commit}"));
+    return Optional.of(new Workspace(ref, path, request.branch(), baseSha));
   }
 
   /** The steps of creating one worktree, run under the repo's lock. */
@@ -746,6 +767,37 @@ public final class LocalRuntime implements TaskRuntime {
 
   private void release(RunMarker marker) {
     activeMarkers.computeIfPresent(marker, (key, count) -> count == 1 ? null : count - 1);
+  }
+
+  /** The git common dir of {@code repo} (its {@code .git}, shared by all its worktrees). */
+  private Path commonDir(Path repo, Duration timeout) {
+    Git.Result common =
+        git.run(repo, timeout, "rev-parse", "--path-format=absolute", "--git-common-dir");
+    if (!common.ok() || common.stdout().isBlank()) {
+      throw new Refused(
+          "the repo path "
+              + repo
+              + " is not a git repository any more: "
+              + common.firstErrorLine());
+    }
+    return Path.of(common.stdout().lines().findFirst().orElseThrow().strip());
+  }
+
+  /**
+   * The commit a branch just created by {@code git worktree add} points at, read from its loose ref
+   * file; empty when the repo keeps refs some other way (packed, reftable).
+   */
+  static Optional<String> looseRef(Path commonDir, String branch) {
+    try {
+      String content = Files.readString(commonDir.resolve("refs/heads").resolve(branch)).strip();
+      boolean hex =
+          !content.isEmpty() && content.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+      return hex && (content.length() == 40 || content.length() == 64)
+          ? Optional.of(content)
+          : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   private ReentrantLock lockOf(Path commonDir) {

@@ -41,20 +41,8 @@ final class ProcFs {
 
   /** The process group of {@code pid}, if it is alive and readable (zombies have none). */
   OptionalLong processGroup(long pid) {
-    Optional<String[]> fields = statFields(pid);
-    if (fields.isEmpty() || fields.get().length < 3) {
-      return OptionalLong.empty();
-    }
-    String[] after = fields.get();
-    // after[0] is the state, after[1] the parent, after[2] the process group.
-    if (after[0].equals("Z") || after[0].equals("X")) {
-      return OptionalLong.empty();
-    }
-    try {
-      return OptionalLong.of(Long.parseLong(after[2]));
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty();
-    }
+    Stat stat = stat(pid);
+    return stat == null || !stat.alive() ? OptionalLong.empty() : OptionalLong.of(stat.group());
   }
 
   /** The live processes of process group {@code pgid}. */
@@ -80,30 +68,91 @@ final class ProcFs {
     List<Long> members = new ArrayList<>();
     List<Long> marked = new ArrayList<>();
     for (long pid : pids()) {
-      Optional<String[]> fields = statFields(pid);
-      // after[0] is the state, after[2] the process group, after[19] the start time.
-      if (fields.isEmpty() || fields.get().length < 20) {
+      Stat stat = stat(pid);
+      if (stat == null || !stat.alive()) {
         continue;
       }
-      String[] after = fields.get();
-      if (after[0].equals("Z") || after[0].equals("X")) {
-        continue;
-      }
-      long group;
-      long startTicks;
-      try {
-        group = Long.parseLong(after[2]);
-        startTicks = Long.parseLong(after[19]);
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      if (group == pgid) {
+      if (stat.group() == pgid) {
         members.add(pid);
-      } else if (startTicks >= notBeforeTicks && marker(pid).filter(marker::equals).isPresent()) {
+      } else if (stat.startTicks() >= notBeforeTicks
+          && marker(pid).filter(marker::equals).isPresent()) {
         marked.add(pid);
       }
     }
     return new Leftovers(List.copyOf(members), List.copyOf(marked));
+  }
+
+  /**
+   * The fields of a process's {@code stat} line that Capstan uses.
+   *
+   * @param state the state letter ({@code Z} for a zombie, {@code X} for dead)
+   * @param group the process group
+   * @param startTicks the start time in clock ticks since boot
+   */
+  record Stat(char state, long group, long startTicks) {
+    boolean alive() {
+      return state != 'Z' && state != 'X';
+    }
+
+    /**
+     * Parses a {@code stat} line: after the command in parentheses (which may hold anything, so the
+     * last ')' ends it) come the state, the parent, the group and, as the 20th field after the
+     * command, the start time. Null when the line is cut short or malformed.
+     */
+    static Stat parse(byte[] line) {
+      int close = -1;
+      for (int i = line.length - 1; i >= 0; i--) {
+        if (line[i] == ')') {
+          close = i;
+          break;
+        }
+      }
+      if (close < 0 || close + 3 >= line.length) {
+        return null;
+      }
+      char state = (char) line[close + 2];
+      long group = -1;
+      long start = -1;
+      int field = 0;
+      int i = close + 2;
+      while (i < line.length && field <= 19) {
+        int end = i;
+        while (end < line.length && line[end] != ' ' && line[end] != '\n') {
+          end++;
+        }
+        if (field == 2) {
+          group = digits(line, i, end);
+        } else if (field == 19) {
+          start = digits(line, i, end);
+        }
+        field++;
+        i = end + 1;
+      }
+      return group < 0 || start < 0 ? null : new Stat(state, group, start);
+    }
+
+    private static long digits(byte[] line, int from, int to) {
+      if (from >= to || to - from > 18) {
+        return -1;
+      }
+      long value = 0;
+      for (int i = from; i < to; i++) {
+        int digit = line[i] - '0';
+        if (digit < 0 || digit > 9) {
+          return -1;
+        }
+        value = value * 10 + digit;
+      }
+      return value;
+    }
+  }
+
+  private Stat stat(long pid) {
+    try {
+      return Stat.parse(Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("stat")));
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
   }
 
   /**
@@ -242,19 +291,6 @@ final class ProcFs {
       return text.length() > 200 ? text.substring(0, 200) : text;
     } catch (IOException | SecurityException e) {
       return "";
-    }
-  }
-
-  private Optional<String[]> statFields(long pid) {
-    try {
-      String stat = Files.readString(proc.resolve(Long.toString(pid)).resolve("stat"));
-      int close = stat.lastIndexOf(')');
-      if (close < 0 || close + 2 >= stat.length()) {
-        return Optional.empty();
-      }
-      return Optional.of(stat.substring(close + 2).split(" "));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
     }
   }
 

@@ -50,9 +50,12 @@ import org.slf4j.LoggerFactory;
  * queued tasks under the global and per-repo limits.
  *
  * <p>Dispatch is event-driven: a submit, a finished attempt, a cancel or a limit change wakes the
- * one dispatcher thread, which decides with the pure {@link Dispatcher} and starts each chosen task
- * with a compare-and-set. Only that thread moves tasks into provisioning, so the limits hold
- * whatever else happens concurrently. Each attempt runs on a virtual thread of its own.
+ * one dispatcher thread, which decides with the pure {@link Dispatcher} over the in-memory view of
+ * the unfinished tasks ({@link dev.capstan.task.OpenTasks}) and starts each chosen task with a
+ * compare-and-set, on a thread of its own so the next pass does not wait for that commit. Only the
+ * dispatcher chooses which tasks move into provisioning, and a chosen task counts as active until
+ * its start is noted or lost, so the limits hold whatever else happens concurrently. Each attempt
+ * runs on a virtual thread of its own.
  *
  * <p>Thread-safe.
  */
@@ -67,6 +70,8 @@ public final class TaskEngine {
   private static final Duration REQUEUE_LOG_INTERVAL = Duration.ofSeconds(30);
   // why: a run is gone within 5 s of its kill; the rest is the attempt thread noticing.
   private static final Duration ATTEMPT_STOP_DEADLINE = Duration.ofSeconds(8);
+  // why: a start is one read and one commit; it is done within this unless the disk hangs.
+  private static final Duration START_DEADLINE = Duration.ofSeconds(10);
 
   private final TaskEngineDeps deps;
   private final TaskTransitions transitions;
@@ -75,6 +80,8 @@ public final class TaskEngine {
   private final AtomicInteger globalLimit;
   private final Map<Long, String> pending = new ConcurrentHashMap<>();
   private final ReentrantLock dispatchLock = new ReentrantLock();
+  // why: tasks a pass chose whose start (compare-and-set, attempt launch) is still in flight.
+  private final Set<Long> starting = ConcurrentHashMap.newKeySet();
   private final ReentrantLock wakeLock = new ReentrantLock();
   private final Condition woken = wakeLock.newCondition();
   private boolean wakeRequested;
@@ -128,6 +135,7 @@ public final class TaskEngine {
         Thread.currentThread().interrupt();
       }
     }
+    awaitStarts(START_DEADLINE);
     // why: attempts are stopped in parallel, so twenty running agents take one kill grace, not
     // twenty, out of the daemon's shutdown deadline.
     List<Thread> stoppers = new ArrayList<>();
@@ -217,15 +225,19 @@ public final class TaskEngine {
   }
 
   /**
-   * One dispatch pass: decides over a fresh snapshot and starts the chosen tasks. Tests call it
-   * directly; the dispatcher thread calls it when woken.
+   * One dispatch pass: decides over a fresh snapshot and starts the chosen tasks, each on a virtual
+   * thread of its own, so the next pass need not wait for their commits. The dispatcher thread
+   * calls it when woken.
    */
   public void dispatchOnce() {
     dispatchLock.lock();
     try {
-      // why: a pass reads the light form of every unfinished task (no prompts); the full row is
-      // read only for a task being started.
-      List<OpenTask> open = deps.store().openTasks();
+      // why: read before the view. A task leaves this set only after its start was noted in the
+      // view (as active) or lost, so every task being started counts as active in this pass.
+      Set<Long> startingNow = Set.copyOf(starting);
+      // why: a pass plans over the in-memory view of the unfinished tasks that the one write path
+      // keeps current; the full row is read only for a task being started.
+      List<OpenTask> open = transitions.open().snapshot();
       Map<String, Integer> repoLimits = new HashMap<>();
       for (Repo repo : deps.store().listRepos()) {
         repoLimits.put(repo.name(), repo.maxConcurrent());
@@ -235,7 +247,7 @@ public final class TaskEngine {
       Map<Long, OpenTask> byId = new HashMap<>();
       for (OpenTask task : open) {
         byId.put(task.id(), task);
-        if (task.state() == TaskState.QUEUED) {
+        if (task.state() == TaskState.QUEUED && !startingNow.contains(task.id())) {
           queued.add(
               new DispatchSnapshot.Queued(
                   task.id(), task.repo(), task.priority(), task.createdAt()));
@@ -254,7 +266,7 @@ public final class TaskEngine {
       pending.keySet().retainAll(byId.keySet());
       for (DispatchDecision decision : plan.decisions()) {
         switch (decision) {
-          case DispatchDecision.Start start -> startAttempt(byId.get(start.taskId()));
+          case DispatchDecision.Start start -> startInBackground(byId.get(start.taskId()));
           case DispatchDecision.Wait wait ->
               markPending(byId.get(wait.taskId()), wait.reason().text());
         }
@@ -264,21 +276,58 @@ public final class TaskEngine {
     }
   }
 
-  /** Runs {@code action} while no dispatch pass runs (the health loop's consistent view). */
+  private void startInBackground(OpenTask chosen) {
+    starting.add(chosen.id());
+    Thread.ofVirtual()
+        .name("start-task-" + chosen.id())
+        .start(
+            () -> {
+              boolean started = false;
+              try {
+                started = startAttempt(chosen);
+              } catch (Throwable e) {
+                log.error("task={} could not be started; the next pass retries it", chosen.id(), e);
+                transitions.open().invalidate();
+              } finally {
+                starting.remove(chosen.id());
+                if (!started) {
+                  // why: the slot it was given is free again.
+                  requestDispatch();
+                }
+              }
+            });
+  }
+
+  /** Waits (up to {@code deadline}) until no start chosen by a pass is still in flight. */
+  private void awaitStarts(Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!starting.isEmpty() && System.nanoTime() - end < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  /**
+   * Runs {@code action} while no dispatch pass runs and no start is in flight (the health loop's
+   * consistent view).
+   */
   <T> T whileNotDispatching(java.util.function.Supplier<T> action) {
     dispatchLock.lock();
     try {
+      awaitStarts(START_DEADLINE);
       return action.get();
     } finally {
       dispatchLock.unlock();
     }
   }
 
-  private void startAttempt(OpenTask chosen) {
+  /** Starts the chosen task's next attempt; false when it was not started. */
+  private boolean startAttempt(OpenTask chosen) {
     Optional<Task> found = deps.store().findTask(chosen.id());
     if (found.isEmpty() || found.get().state() != TaskState.QUEUED) {
-      // why: cancelled since the snapshot was read; nothing to start.
-      return;
+      // why: it moved on since the view noted it (cancelled, or created and cancelled before the
+      // view heard of it); note what it is now and start nothing.
+      transitions.open().refresh(chosen.id(), () -> deps.store().findTask(chosen.id()));
+      return false;
     }
     Task task = found.get();
     String agent = task.agent();
@@ -296,8 +345,12 @@ public final class TaskEngine {
       case Transition.Applied applied -> {
         clearPending(chosen);
         runner.launch(applied.after(), supervised, supervision);
+        return true;
       }
-      case Transition.Lost lost -> supervision.remove(supervised);
+      case Transition.Lost lost -> {
+        supervision.remove(supervised);
+        return false;
+      }
     }
   }
 

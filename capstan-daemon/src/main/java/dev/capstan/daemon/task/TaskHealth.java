@@ -74,10 +74,7 @@ public final class TaskHealth {
 
   /** Records {@code healthy} for a repo whose latest health event was a bad one. */
   static void markHealthyIfDegraded(TaskEngineDeps deps, Repo repo) {
-    Optional<HealthEvent> latest =
-        deps.store().recentHealth(200).stream()
-            .filter(event -> event.repo().equals(repo.name()))
-            .findFirst();
+    Optional<HealthEvent> latest = deps.store().latestHealth(repo.name());
     if (latest.isPresent() && BAD.contains(latest.get().kind())) {
       record(
           deps,
@@ -134,6 +131,10 @@ public final class TaskHealth {
         log.warn("health finding could not be handled: {}", decision, e);
       }
     }
+    // why: the dispatcher plans over a view of the store kept current by the write path; once a
+    // loop it is read again, so a change made behind the daemon's back counts within a minute.
+    engine.transitions().open().invalidate();
+    engine.requestDispatch();
   }
 
   private void killOrphans(String why) {
