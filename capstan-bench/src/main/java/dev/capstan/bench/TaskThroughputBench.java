@@ -80,6 +80,9 @@ final class TaskThroughputBench implements Benchmark {
     List<Double> childCpu = new ArrayList<>();
     List<Double> scriptCpu = new ArrayList<>();
     List<Double> capstanMachine = new ArrayList<>();
+    List<Double> freshThroughput = new ArrayList<>();
+    List<Double> freshFillP50 = new ArrayList<>();
+    List<Double> freshFillP99 = new ArrayList<>();
     List<Double> scriptMachine = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       CapstanRun capstan = capstanRun(context, tasks);
@@ -99,6 +102,9 @@ final class TaskThroughputBench implements Benchmark {
       submitRate.add(tasks / (capstan.submitMillis() / 1000));
       fillP50.add(percentile(capstan.fillGapsMillis(), 0.50));
       fillP99.add(percentile(capstan.fillGapsMillis(), 0.99));
+      freshThroughput.add(tasks / (capstan.freshWallMillis() / 1000));
+      freshFillP50.add(percentile(capstan.freshFillGapsMillis(), 0.50));
+      freshFillP99.add(percentile(capstan.freshFillGapsMillis(), 0.99));
       capstanPerTask.add(capstan.wallMillis() / tasks);
       scriptPerTask.add(script / tasks);
       ratio.add(capstan.wallMillis() / script);
@@ -123,8 +129,9 @@ final class TaskThroughputBench implements Benchmark {
             Optional.empty(),
             true,
             setup
-                + "; from the first submit until the last task completed, after a warm-up of"
-                + " max(20, min(N/10, 100)) tasks on the same daemon; the tasks are submitted by "
+                + "; from the first submit until the last task completed, on a daemon that ran"
+                + " as many tasks the same way before (a warm daemon, see the fresh-daemon rows);"
+                + " the tasks are submitted by "
                 + SUBMITTERS
                 + " concurrent HTTP clients and start running while the rest are still being"
                 + " submitted, so the wall time covers submission and execution overlapped"));
@@ -157,6 +164,29 @@ final class TaskThroughputBench implements Benchmark {
             fillP99,
             Optional.of(50.0),
             "same, 99th percentile per run"));
+    figures.add(
+        new Figure(
+            "Fresh daemon: tasks/s over its first tasks",
+            "tasks/s",
+            freshThroughput,
+            Optional.empty(),
+            true,
+            "the same number of tasks, submitted the same way, on the freshly started daemon"
+                + " (JVM just started, its JIT compiling the hot paths) before the measured round"));
+    figures.add(
+        new Figure(
+            "Fresh daemon: freed slot → next task started, p50",
+            "ms",
+            freshFillP50,
+            Optional.empty(),
+            "as above, over that first round"));
+    figures.add(
+        new Figure(
+            "Fresh daemon: freed slot → next task started, p99",
+            "ms",
+            freshFillP99,
+            Optional.empty(),
+            "as above, over that first round"));
     figures.add(
         new Figure(
             "Capstan wall time per task",
@@ -232,8 +262,12 @@ final class TaskThroughputBench implements Benchmark {
    * @param cpuMillis the daemon's own CPU time and that of the processes it ran (git, the agents),
    *     over the measured tasks; empty when {@code /proc} cannot be read
    * @param machineMillis the busy CPU time of the whole machine over the measured tasks
+   * @param freshWallMillis the same number of tasks on the fresh daemon, before the measured ones
+   * @param freshFillGapsMillis the freed-slot gaps of that fresh round
    */
   private record CapstanRun(
+      double freshWallMillis,
+      List<Double> freshFillGapsMillis,
       double wallMillis,
       double submitMillis,
       List<Double> fillGapsMillis,
@@ -291,14 +325,20 @@ final class TaskThroughputBench implements Benchmark {
         repo.put("command", "true");
         api.send("POST", "/api/repos", repo.toString());
       }
-      // why: a cold daemon compiles its hot paths during the first tasks; measure it warm.
-      int warmUp = Math.max(REPOS, Math.min(tasks / 10, 100));
+      // why: a fresh daemon compiles its hot paths during its first tasks (the JIT takes about as
+      // much CPU as the daemon's own work then). The goals are measured on a daemon that ran as
+      // many tasks before, as one that runs for days has; the fresh round is reported beside it.
+      int warmUp = tasks;
       // why: the bench learns of finished tasks as a dashboard would, from the tasks stream;
       // polling the API instead would add daemon CPU that no user's queue pays.
-      try (TasksWatch watch = TasksWatch.follow(SessionWatch.Endpoint.of(home), lastSeq(api))) {
+      long freshAfter = lastSeq(api);
+      try (TasksWatch watch = TasksWatch.follow(SessionWatch.Endpoint.of(home), freshAfter)) {
+        Stopwatch freshWall = Stopwatch.start();
         submit(home, repoDirs, warmUp, "warm-up");
         watch.awaitCompleted(warmUp, DEADLINE);
+        double freshMillis = freshWall.elapsed().toNanos() / 1e6;
         long measuredAfter = lastSeq(api);
+        List<Double> freshGaps = fillGaps(tasksEvents(api, freshAfter, measuredAfter));
         Optional<double[]> cpuBefore = Processes.cpuMillis(daemon.pid());
         Optional<Double> machineBefore = Processes.machineBusyMillis();
         Stopwatch wall = Stopwatch.start();
@@ -309,6 +349,8 @@ final class TaskThroughputBench implements Benchmark {
         Optional<double[]> cpuAfter = Processes.cpuMillis(daemon.pid());
         Optional<Double> machine = machineDelta(machineBefore);
         return new CapstanRun(
+            freshMillis,
+            freshGaps,
             wallMillis,
             submitMillis,
             fillGaps(tasksEvents(api, measuredAfter)),
@@ -365,6 +407,13 @@ final class TaskThroughputBench implements Benchmark {
   private static long lastSeq(Api api) throws IOException {
     List<JsonNode> events = tasksEvents(api, 0);
     return events.isEmpty() ? 0 : events.get(events.size() - 1).path("seq").asLong();
+  }
+
+  /** The events of the {@code tasks} stream after {@code afterSeq} up to {@code upToSeq}. */
+  static List<JsonNode> tasksEvents(Api api, long afterSeq, long upToSeq) throws IOException {
+    return tasksEvents(api, afterSeq).stream()
+        .filter(event -> event.path("seq").asLong() <= upToSeq)
+        .toList();
   }
 
   /** The events of the {@code tasks} stream after {@code afterSeq}, in seq order. */

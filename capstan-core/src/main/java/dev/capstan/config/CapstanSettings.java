@@ -199,6 +199,15 @@ public record CapstanSettings(
           "5",
           ValueParsers::nonNegativeInt,
           "retries, restarts and redos a person may ask for per task");
+  public static final Setting<Integer> AGENT_NICE =
+      new Setting<>(
+          "tasks.agentNice",
+          "CAPSTAN_AGENT_NICE",
+          Optional.empty(),
+          "10",
+          ValueParsers::niceness,
+          "CPU niceness of task agents, setup commands and git (0-19; 0 runs them at the"
+              + " daemon's priority)");
   public static final Setting<Duration> HEALTH_INTERVAL =
       new Setting<>(
           "tasks.healthInterval",
@@ -384,6 +393,7 @@ public record CapstanSettings(
           IDLE_TIMEOUT,
           AUTO_RETRY_LIMIT,
           RETRY_LIMIT,
+          AGENT_NICE,
           HEALTH_INTERVAL,
           WORKTREE_RETENTION,
           COMMIT_AUTHOR_NAME,
@@ -458,6 +468,8 @@ public record CapstanSettings(
    * @param idleTimeout default no-output deadline
    * @param autoRetryLimit automatic re-queues of an interrupted task before it fails
    * @param retryLimit retries, restarts and redos a person may ask for per task
+   * @param agentNice CPU niceness of agents, setup commands and git, so the daemon stays responsive
+   *     when they saturate the CPU (0: the daemon's own)
    * @param healthInterval period of the health loop
    * @param worktreeRetention age after which gc removes worktrees of finished tasks
    * @param commitAuthorName author of Capstan's commits
@@ -472,6 +484,7 @@ public record CapstanSettings(
       Duration idleTimeout,
       int autoRetryLimit,
       int retryLimit,
+      int agentNice,
       Duration healthInterval,
       Duration worktreeRetention,
       String commitAuthorName,
@@ -487,6 +500,7 @@ public record CapstanSettings(
             Duration.ofMinutes(30),
             3,
             5,
+            10,
             Duration.ofSeconds(60),
             Duration.ofDays(7),
             "Capstan",
@@ -499,6 +513,9 @@ public record CapstanSettings(
       }
       if (autoRetryLimit < 0 || retryLimit < 0) {
         throw new IllegalArgumentException("retry limits must be >= 0");
+      }
+      if (agentNice < 0 || agentNice > 19) {
+        throw new IllegalArgumentException("agentNice must be between 0 and 19");
       }
       Objects.requireNonNull(provisionTimeout, "provisionTimeout");
       Objects.requireNonNull(runTimeout, "runTimeout");

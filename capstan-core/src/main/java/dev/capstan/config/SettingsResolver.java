@@ -118,6 +118,7 @@ public final class SettingsResolver {
             get(typed, CapstanSettings.IDLE_TIMEOUT),
             get(typed, CapstanSettings.AUTO_RETRY_LIMIT),
             get(typed, CapstanSettings.RETRY_LIMIT),
+            get(typed, CapstanSettings.AGENT_NICE),
             get(typed, CapstanSettings.HEALTH_INTERVAL),
             get(typed, CapstanSettings.WORKTREE_RETENTION),
             get(typed, CapstanSettings.COMMIT_AUTHOR_NAME),

@@ -46,6 +46,15 @@ public final class ValueParsers {
     return value;
   }
 
+  /** A CPU niceness a process may lower itself to: a whole number from 0 to 19. */
+  public static int niceness(String text) {
+    int value = integer(text);
+    if (value < 0 || value > 19) {
+      throw new IllegalArgumentException("must be between 0 and 19");
+    }
+    return value;
+  }
+
   /** One non-blank line of text. */
   public static String line(String text) {
     if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {

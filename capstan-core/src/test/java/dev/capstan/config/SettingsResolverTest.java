@@ -41,6 +41,7 @@ class SettingsResolverTest {
           Map.entry("tasks.idleTimeout", List.of("4m", "5m", "6m")),
           Map.entry("tasks.autoRetryLimit", List.of("0", "1", "2")),
           Map.entry("tasks.retryLimit", List.of("7", "8", "9")),
+          Map.entry("tasks.agentNice", List.of("0", "5", "19")),
           Map.entry("tasks.healthInterval", List.of("10s", "20s", "30s")),
           Map.entry("tasks.worktreeRetention", List.of("1d", "2d", "3d")),
           Map.entry("tasks.commitAuthorName", List.of("A", "B", "C")),

@@ -42,6 +42,7 @@ class ValueParsersTest {
   private enum Parser {
     PORT(ValueParsers::port),
     POSITIVE_INT(ValueParsers::positiveInt),
+    NICENESS(ValueParsers::niceness),
     DURATION(ValueParsers::duration),
     SIZE(ValueParsers::size),
     HOST(ValueParsers::host),
@@ -297,6 +298,16 @@ class ValueParsersTest {
     } finally {
       Locale.setDefault(before);
     }
+  }
+
+  // --- niceness
+
+  @Test
+  void niceness_is_a_whole_number_from_0_to_19() {
+    assertThat(ValueParsers.niceness("0")).isZero();
+    assertThat(ValueParsers.niceness("19")).isEqualTo(19);
+    assertThatThrownBy(() -> ValueParsers.niceness("20")).hasMessage("must be between 0 and 19");
+    assertThatThrownBy(() -> ValueParsers.niceness("-1")).hasMessage("must be between 0 and 19");
   }
 
   // --- every parser

@@ -16,6 +16,7 @@ import dev.capstan.daemon.http.HttpApi;
 import dev.capstan.daemon.http.RouteInfo;
 import dev.capstan.daemon.local.LocalRuntime;
 import dev.capstan.daemon.local.LocalRuntimeSettings;
+import dev.capstan.daemon.local.Niceness;
 import dev.capstan.daemon.local.TurnProcesses;
 import dev.capstan.daemon.log.DaemonLogging;
 import dev.capstan.daemon.metrics.DaemonMetrics;
@@ -393,10 +394,16 @@ public final class Daemon {
   private TaskApi startTasks(SessionParts sessionParts) {
     CapstanSettings.TaskSettings taskSettings = settings.tasks();
     Map<String, String> environment = System.getenv();
-    Git git = Git.withEnvironment(environment);
+    List<String> nice = Niceness.launcher(taskSettings.agentNice());
+    Git git = Git.withEnvironment(environment, nice);
     LocalRuntime runtime =
         new LocalRuntime(
-            LocalRuntimeSettings.of(home.root(), environment),
+            new LocalRuntimeSettings(
+                home.root(),
+                environment,
+                LocalRuntimeSettings.DEFAULT_KILL_GRACE,
+                Git.DEFAULT_TIMEOUT,
+                nice),
             git,
             Thread.ofVirtual().name("runtime-", 0).factory());
     IdempotencyStore idempotency = new JdbcIdempotencyStore(database);

@@ -35,6 +35,7 @@ public final class Git {
           "-c", "protocol.ext.allow=never");
 
   private final String executable;
+  private final List<String> launcher;
   private final Map<String, String> environment;
 
   /**
@@ -43,7 +44,16 @@ public final class Git {
    * {@code GIT_*} variable.
    */
   public Git(String executable, Map<String, String> parentEnv) {
+    this(executable, parentEnv, List.of());
+  }
+
+  /**
+   * A runner like {@link #Git(String, Map)} whose processes start through {@code launcher} (for
+   * example {@code nice -n 10}), which must exec what follows it.
+   */
+  public Git(String executable, Map<String, String> parentEnv, List<String> launcher) {
     this.executable = executable;
+    this.launcher = List.copyOf(launcher);
     this.environment = gitEnvironment(parentEnv);
   }
 
@@ -53,13 +63,20 @@ public final class Git {
   }
 
   /**
+   * A runner of {@code git} from the PATH of {@code parentEnv}, started through {@code launcher}.
+   */
+  public static Git withEnvironment(Map<String, String> parentEnv, List<String> launcher) {
+    return new Git("git", parentEnv, launcher);
+  }
+
+  /**
    * Runs {@code git <args>} in {@code dir}.
    *
    * @return the result, whatever the exit code
    * @throws RuntimeFailure when git cannot be started or does not finish within {@code timeout}
    */
   public Result run(Path dir, Duration timeout, List<String> args) {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(executable);
     command.addAll(SAFE_CONFIG);
     command.addAll(args);

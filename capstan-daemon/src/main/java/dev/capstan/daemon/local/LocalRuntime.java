@@ -70,7 +70,8 @@ public final class LocalRuntime implements TaskRuntime {
   private final Path worktreesRoot;
   private final Path runsRoot;
   private final String homeHash;
-  private final String setsid;
+  // why: the settings' launcher, then setsid: the command every run is started with.
+  private final List<String> setsid;
   private final ProcFs procFs;
   private final ThreadFactory threads;
   private final Map<Path, ReentrantLock> repoLocks = new ConcurrentHashMap<>();
@@ -95,7 +96,9 @@ public final class LocalRuntime implements TaskRuntime {
     this.threads = threads;
     this.procFs = ProcFs.system();
     this.homeHash = RunMarker.homeHash(settings.home());
-    this.setsid = findSetsid();
+    List<String> launch = new ArrayList<>(settings.launcher());
+    launch.add(findSetsid());
+    this.setsid = List.copyOf(launch);
     try {
       this.worktreesRoot = createPrivateDir(settings.home().resolve("worktrees")).toRealPath();
       this.runsRoot = createPrivateDir(settings.home().resolve("runs")).toRealPath();

@@ -2,6 +2,7 @@ package dev.capstan.daemon.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,9 +17,15 @@ import java.util.Objects;
  *     AgentEnvironment}); passed explicitly so that tests can plant secrets in it
  * @param killGrace the time between SIGTERM and SIGKILL when a run is stopped (at most 3 s)
  * @param gitTimeout the timeout of each local git call
+ * @param launcher what every agent and setup command is started through, before {@code setsid} (for
+ *     example {@code nice -n 10}); it must exec what follows it, so the run keeps its pid
  */
 public record LocalRuntimeSettings(
-    Path home, Map<String, String> parentEnv, Duration killGrace, Duration gitTimeout) {
+    Path home,
+    Map<String, String> parentEnv,
+    Duration killGrace,
+    Duration gitTimeout,
+    List<String> launcher) {
   /** The default grace between SIGTERM and SIGKILL. */
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(2);
 
@@ -30,12 +37,19 @@ public record LocalRuntimeSettings(
     parentEnv = Map.copyOf(parentEnv);
     Objects.requireNonNull(killGrace, "killGrace");
     Objects.requireNonNull(gitTimeout, "gitTimeout");
+    launcher = List.copyOf(launcher);
     if (killGrace.isNegative() || killGrace.compareTo(MAX_KILL_GRACE) > 0) {
       throw new IllegalArgumentException("killGrace must be between 0 and 3s, was " + killGrace);
     }
     if (gitTimeout.isNegative() || gitTimeout.isZero()) {
       throw new IllegalArgumentException("gitTimeout must be positive, was " + gitTimeout);
     }
+  }
+
+  /** Settings that start runs directly, without a launcher. */
+  public LocalRuntimeSettings(
+      Path home, Map<String, String> parentEnv, Duration killGrace, Duration gitTimeout) {
+    this(home, parentEnv, killGrace, gitTimeout, List.of());
   }
 
   /** Settings with the default grace and git timeout. */

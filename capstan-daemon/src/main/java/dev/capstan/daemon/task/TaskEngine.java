@@ -72,6 +72,7 @@ public final class TaskEngine {
   private static final Duration ATTEMPT_STOP_DEADLINE = Duration.ofSeconds(8);
   // why: a start is one read and one commit; it is done within this unless the disk hangs.
   private static final Duration START_DEADLINE = Duration.ofSeconds(10);
+  private static final int STARTERS = 4;
 
   private final TaskEngineDeps deps;
   private final TaskTransitions transitions;
@@ -82,6 +83,11 @@ public final class TaskEngine {
   private final ReentrantLock dispatchLock = new ReentrantLock();
   // why: tasks a pass chose whose start (compare-and-set, attempt launch) is still in flight.
   private final Set<Long> starting = ConcurrentHashMap.newKeySet();
+  // why: platform threads: a start must not wait behind the virtual threads of running attempts
+  // for a carrier, twice (to begin, and to wake after its commit), when the CPU is saturated.
+  private final java.util.concurrent.ExecutorService starters =
+      java.util.concurrent.Executors.newFixedThreadPool(
+          STARTERS, Thread.ofPlatform().daemon().name("task-starter-", 1).factory());
   private final ReentrantLock wakeLock = new ReentrantLock();
   private final Condition woken = wakeLock.newCondition();
   private boolean wakeRequested;
@@ -278,24 +284,22 @@ public final class TaskEngine {
 
   private void startInBackground(OpenTask chosen) {
     starting.add(chosen.id());
-    Thread.ofVirtual()
-        .name("start-task-" + chosen.id())
-        .start(
-            () -> {
-              boolean started = false;
-              try {
-                started = startAttempt(chosen);
-              } catch (Throwable e) {
-                log.error("task={} could not be started; the next pass retries it", chosen.id(), e);
-                transitions.open().invalidate();
-              } finally {
-                starting.remove(chosen.id());
-                if (!started) {
-                  // why: the slot it was given is free again.
-                  requestDispatch();
-                }
-              }
-            });
+    starters.execute(
+        () -> {
+          boolean started = false;
+          try {
+            started = startAttempt(chosen);
+          } catch (Throwable e) {
+            log.error("task={} could not be started; the next pass retries it", chosen.id(), e);
+            transitions.open().invalidate();
+          } finally {
+            starting.remove(chosen.id());
+            if (!started) {
+              // why: the slot it was given is free again.
+              requestDispatch();
+            }
+          }
+        });
   }
 
   /** Waits (up to {@code deadline}) until no start chosen by a pass is still in flight. */

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.capstan.agent.AgentTask;
 import dev.capstan.agent.CommandAgent;
 import dev.capstan.daemon.git.FileTrees;
+import dev.capstan.daemon.git.Git;
 import dev.capstan.daemon.git.TestRepos;
 import dev.capstan.runtime.AgentRun;
 import dev.capstan.runtime.Cancellation;
@@ -316,6 +317,58 @@ class LocalRuntimeTest {
 
     assertThat(result).isEqualTo(new RunResult.TimedOut(TimeoutPhase.RUN, Duration.ofSeconds(1)));
     assertThat(((RunResult.TimedOut) result).reason()).contains("run timeout");
+  }
+
+  @Test
+  void agents_and_git_run_at_the_niceness_of_the_launcher_and_an_agent_keeps_its_pid()
+      throws Exception {
+    List<String> nice = Niceness.launcher(7);
+    Path niceHome = Files.createDirectories(tmp.resolve("nice-home"));
+    Path niceRepo = TestRepos.create(tmp.resolve("nice-repo"));
+    LocalRuntime niced =
+        new LocalRuntime(
+            new LocalRuntimeSettings(
+                niceHome, PARENT_ENV, Duration.ofSeconds(1), Duration.ofSeconds(30), nice),
+            new Git("git", Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString()), nice),
+            Thread.ofVirtual().factory());
+    ProvisionResult provisioned =
+        niced.provision(
+            new ProvisionRequest(
+                "nice-repo",
+                niceRepo,
+                31,
+                1,
+                "main",
+                "capstan/task-31",
+                BranchMode.CREATE,
+                Optional.of("nice > setup-niceness"),
+                PROVISION),
+            text -> {},
+            new Cancellation());
+    assertThat(provisioned).isInstanceOf(ProvisionResult.Ready.class);
+    Workspace workspace = ((ProvisionResult.Ready) provisioned).workspace();
+    StringBuilder output = new StringBuilder();
+
+    AgentRun run =
+        niced.launch(
+            launchRequest(
+                workspace,
+                "echo \"$(nice) $$\"",
+                new RunLimits(Duration.ofSeconds(30), Duration.ofSeconds(30)),
+                output::append));
+    RunResult result = run.await();
+
+    assertThat(result).isEqualTo(new RunResult.Exited(0));
+    assertThat(workspace.path().resolve("setup-niceness")).hasContent("7");
+    assertThat(output.toString().strip().split(" ")[0]).isEqualTo("7");
+    assertThat(output.toString().strip().split(" ")[1])
+        .as("the shell is the process Capstan started, not a child of nice or setsid")
+        .isEqualTo(Long.toString(run.pid().orElseThrow()));
+    Git nicedGit = new Git("git", Map.of("PATH", System.getenv("PATH")), nice);
+    assertThat(nicedGit.output(niceRepo, Duration.ofSeconds(30), "-c", "alias.n=!nice", "n"))
+        .as("git and what it runs")
+        .isEqualTo("7");
+    assertThat(Niceness.launcher(0)).isEmpty();
   }
 
   @Test

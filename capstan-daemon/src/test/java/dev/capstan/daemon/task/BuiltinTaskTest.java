@@ -88,6 +88,7 @@ class BuiltinTaskTest {
         idle,
         d.autoRetryLimit(),
         d.retryLimit(),
+        d.agentNice(),
         d.healthInterval(),
         d.worktreeRetention(),
         d.commitAuthorName(),

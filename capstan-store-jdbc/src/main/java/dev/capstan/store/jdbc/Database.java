@@ -3,6 +3,7 @@ package dev.capstan.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.HandleCallback;
@@ -29,12 +30,17 @@ public final class Database implements AutoCloseable {
   // instead of sleeping in SQLite's busy handler for each other). Null for PostgreSQL, whose
   // row locks and concurrent commits need no such help.
   private final GroupCommit groupCommit;
+  private final Checkpointer checkpointer;
 
-  private Database(HikariDataSource dataSource, SqlDialect dialect) {
+  private Database(HikariDataSource dataSource, SqlDialect dialect, Duration checkpointInterval) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.jdbi = Jdbi.create(dataSource);
     this.groupCommit = dialect instanceof SqliteDialect ? new GroupCommit(jdbi) : null;
+    this.checkpointer =
+        groupCommit == null
+            ? null
+            : Checkpointer.start(jdbi, groupCommit::commits, checkpointInterval);
   }
 
   /**
@@ -60,12 +66,21 @@ public final class Database implements AutoCloseable {
 
   /** Opens (creating if needed) and migrates the SQLite database at {@code file}. */
   public static Database sqlite(Path file) {
+    return sqlite(file, Checkpointer.INTERVAL);
+  }
+
+  /** Like {@link #sqlite(Path)}, checkpointing every {@code checkpointInterval}; for tests. */
+  static Database sqlite(Path file, Duration checkpointInterval) {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // why: FULL syncs the WAL on every commit, so a committed event survives a power cut too;
     // group commit keeps the number of commits (and syncs) small.
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+    // why: a checkpoint copies the WAL into the database file and syncs it; run inside a commit
+    // (SQLite's default, every 1,000 pages) it stalls every writer queued behind that commit for
+    // tens of milliseconds. A thread of its own checkpoints instead (see Checkpointer).
+    config.setWalAutocheckpoint(0);
     config.enforceForeignKeys(true);
     SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
@@ -73,7 +88,7 @@ public final class Database implements AutoCloseable {
     pool.setDataSource(sqlite);
     pool.setMaximumPoolSize(SQLITE_POOL_SIZE);
     pool.setPoolName("capstan-sqlite");
-    return migrate(new HikariDataSource(pool), new SqliteDialect());
+    return migrate(new HikariDataSource(pool), new SqliteDialect(), checkpointInterval);
   }
 
   /** Opens and migrates the PostgreSQL database at {@code jdbcUrl}. */
@@ -82,17 +97,18 @@ public final class Database implements AutoCloseable {
     pool.setJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
     pool.setMaximumPoolSize(POSTGRES_POOL_SIZE);
     pool.setPoolName("capstan-postgres");
-    return migrate(new HikariDataSource(pool), new PostgresDialect());
+    return migrate(new HikariDataSource(pool), new PostgresDialect(), Checkpointer.INTERVAL);
   }
 
-  private static Database migrate(HikariDataSource dataSource, SqlDialect dialect) {
+  private static Database migrate(
+      HikariDataSource dataSource, SqlDialect dialect, Duration checkpointInterval) {
     try {
       Flyway.configure()
           .dataSource(dataSource)
           .locations(dialect.migrationLocation())
           .load()
           .migrate();
-      return new Database(dataSource, dialect);
+      return new Database(dataSource, dialect, checkpointInterval);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -113,6 +129,7 @@ public final class Database implements AutoCloseable {
   public void close() {
     if (groupCommit != null) {
       groupCommit.close();
+      checkpointer.close();
     }
     dataSource.close();
   }
