@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs the benchmark suites against the packaged jar, prints a table and writes {@code
@@ -79,6 +80,7 @@ public final class BenchMain {
                 Duration.ofMillis(firstTokenMs), Duration.ofMillis(tokenMs), tokens));
     BenchContext context = new BenchContext(root, runs, java, tasks, sessionSize);
     Map<String, List<Figure>> results = new LinkedHashMap<>();
+    Optional<long[]> stealBefore = Processes.stealTicks();
     for (Benchmark suite : SUITES) {
       if (only != null && !suite.title().equalsIgnoreCase(only)) {
         continue;
@@ -86,6 +88,16 @@ public final class BenchMain {
       System.err.println("bench: running " + suite.title() + " (" + runs + " runs per figure)");
       results.put(suite.title(), suite.run(context));
     }
+    Optional<long[]> stealAfter = Processes.stealTicks();
+    // why: on a shared virtual machine the host's other guests take CPU time the figures then
+    // lack; the share is printed with them so that runs on a busy host can be told apart.
+    Optional<Double> stealPercent =
+        stealBefore.isEmpty() || stealAfter.isEmpty() || stealAfter.get()[0] == stealBefore.get()[0]
+            ? Optional.empty()
+            : Optional.of(
+                100.0
+                    * (stealAfter.get()[1] - stealBefore.get()[1])
+                    / (stealAfter.get()[0] - stealBefore.get()[0]));
     System.out.print(BenchReport.table(results));
     Path file = out != null ? out : root.resolve("BENCHMARKS.md");
     BenchReport.writeMarkdown(
@@ -93,7 +105,8 @@ public final class BenchMain {
         results,
         Machine.current(),
         LocalDate.now(Clocks.system().withZone(ZoneOffset.UTC)),
-        runs);
+        runs,
+        stealPercent);
     System.err.println("bench: wrote " + file);
   }
 }

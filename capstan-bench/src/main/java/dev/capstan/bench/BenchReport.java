@@ -36,7 +36,12 @@ final class BenchReport {
   }
 
   static void writeMarkdown(
-      Path file, Map<String, List<Figure>> results, Machine machine, LocalDate date, int runs)
+      Path file,
+      Map<String, List<Figure>> results,
+      Machine machine,
+      LocalDate date,
+      int runs,
+      java.util.Optional<Double> stealPercent)
       throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Capstan benchmarks\n\n");
@@ -48,7 +53,16 @@ final class BenchReport {
     md.append("- Date: ").append(date).append('\n');
     md.append("- Machine: ").append(machine.describe()).append('\n');
     md.append("- JDK: ").append(machine.jdk()).append('\n');
-    md.append("- OS: ").append(machine.os()).append("\n\n");
+    md.append("- OS: ").append(machine.os()).append('\n');
+    stealPercent.ifPresent(
+        steal ->
+            md.append(
+                String.format(
+                    Locale.ROOT,
+                    "- CPU time taken by the hypervisor for other guests while measuring (steal,"
+                        + " /proc/stat): %.1f %%%n",
+                    steal)));
+    md.append('\n');
     for (Map.Entry<String, List<Figure>> suite : results.entrySet()) {
       md.append("## ").append(suite.getKey()).append("\n\n");
       md.append("| Figure | Median | p90 | Goal | Met | How |\n");

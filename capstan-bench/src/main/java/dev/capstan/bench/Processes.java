@@ -89,6 +89,23 @@ final class Processes {
     }
   }
 
+  /**
+   * All CPU time of the machine since boot and the part a hypervisor stole from it (given to other
+   * guests while this one had work), in clock ticks, if {@code /proc/stat} is readable.
+   */
+  static Optional<long[]> stealTicks() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i <= 8 && i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      return Optional.of(new long[] {total, fields.length > 8 ? Long.parseLong(fields[8]) : 0});
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   // why: USER_HZ is 100 on every Linux architecture Capstan runs on.
   private static final int CLOCK_TICKS = 100;
 

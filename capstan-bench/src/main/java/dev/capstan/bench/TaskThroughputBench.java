@@ -83,6 +83,7 @@ final class TaskThroughputBench implements Benchmark {
     List<Double> freshThroughput = new ArrayList<>();
     List<Double> freshFillP50 = new ArrayList<>();
     List<Double> freshFillP99 = new ArrayList<>();
+    List<Double> freshRatio = new ArrayList<>();
     List<Double> scriptMachine = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       CapstanRun capstan = capstanRun(context, tasks);
@@ -105,6 +106,7 @@ final class TaskThroughputBench implements Benchmark {
       freshThroughput.add(tasks / (capstan.freshWallMillis() / 1000));
       freshFillP50.add(percentile(capstan.freshFillGapsMillis(), 0.50));
       freshFillP99.add(percentile(capstan.freshFillGapsMillis(), 0.99));
+      freshRatio.add(capstan.freshWallMillis() / script);
       capstanPerTask.add(capstan.wallMillis() / tasks);
       scriptPerTask.add(script / tasks);
       ratio.add(capstan.wallMillis() / script);
@@ -187,6 +189,13 @@ final class TaskThroughputBench implements Benchmark {
             freshFillP99,
             Optional.empty(),
             "as above, over that first round"));
+    figures.add(
+        new Figure(
+            "Fresh daemon: Capstan ÷ plain script",
+            "×",
+            freshRatio,
+            Optional.empty(),
+            "wall time of that first round divided by the plain script's (next rows)"));
     figures.add(
         new Figure(
             "Capstan wall time per task",
