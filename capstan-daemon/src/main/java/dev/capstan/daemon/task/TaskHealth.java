@@ -116,13 +116,18 @@ public final class TaskHealth {
   /** One pass of the health loop. */
   public void runOnce() {
     killOrphans("that no run of this daemon owns");
+    // why: listing the worktrees (with their disk use) and looking up their tasks takes long with
+    // many kept worktrees; it needs no consistency with dispatch (a task exists before any
+    // worktree of it does), so it runs before the dispatch lock, which only the active tasks need.
+    List<WorkspaceUsage> workspaces = deps.runtime().workspaces();
+    Set<Long> known = knownTasks(workspaces);
     List<HealthDecision> decisions =
         engine.whileNotDispatching(
             () -> {
               List<Task> active =
                   deps.store().tasksIn(EnumSet.of(TaskState.PROVISIONING, TaskState.RUNNING));
               Set<Long> supervised = engine.supervision().taskIds();
-              return HealthCheck.decide(snapshot(active, supervised));
+              return HealthCheck.decide(snapshot(active, supervised, workspaces, known));
             });
     for (HealthDecision decision : decisions) {
       try {
@@ -161,8 +166,7 @@ public final class TaskHealth {
     }
   }
 
-  private HealthSnapshot snapshot(List<Task> active, Set<Long> supervised) {
-    List<WorkspaceUsage> workspaces = deps.runtime().workspaces();
+  private Set<Long> knownTasks(List<WorkspaceUsage> workspaces) {
     Set<Long> known = new HashSet<>();
     for (WorkspaceUsage usage : workspaces) {
       long id = usage.ref().taskId();
@@ -170,6 +174,11 @@ public final class TaskHealth {
         known.add(id);
       }
     }
+    return known;
+  }
+
+  private HealthSnapshot snapshot(
+      List<Task> active, Set<Long> supervised, List<WorkspaceUsage> workspaces, Set<Long> known) {
     Map<String, Duration> provisionTimeouts = new HashMap<>();
     for (Repo repo : deps.store().listRepos()) {
       repo.provisionTimeout().ifPresent(timeout -> provisionTimeouts.put(repo.name(), timeout));
