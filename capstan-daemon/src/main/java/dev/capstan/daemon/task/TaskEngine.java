@@ -231,9 +231,9 @@ public final class TaskEngine {
   }
 
   /**
-   * One dispatch pass: decides over a fresh snapshot and starts the chosen tasks, each on a virtual
-   * thread of its own, so the next pass need not wait for their commits. The dispatcher thread
-   * calls it when woken.
+   * One dispatch pass: decides over a fresh snapshot and hands each chosen task to a starter
+   * thread, so the next pass need not wait for their commits. The dispatcher thread calls it when
+   * woken.
    */
   public void dispatchOnce() {
     dispatchLock.lock();
