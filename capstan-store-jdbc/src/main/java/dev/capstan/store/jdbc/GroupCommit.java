@@ -13,8 +13,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionException;
 
 /**
- * Group commit for SQLite's single writer. Callers queue their unit of work and wait; one writer
- * thread of its own takes what is queued (up to {@link #MAX_BATCH} units) and runs it in one
+ * Group commit for SQLite's single writer. Callers queue their unit of work; whoever runs the
+ * batches (see below) takes what is queued (up to {@link #MAX_BATCH} units) and runs it in one
  * transaction, each unit inside its own savepoint, and commits once, so one sync of the WAL makes
  * the whole batch durable.
  *
