@@ -75,18 +75,8 @@ final class Processes {
    * reparented away from it) and the kernel's own work for them.
    */
   static Optional<Double> machineBusyMillis() {
-    try {
-      String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
-      String[] fields = line.trim().split("\\s+");
-      // fields[1..8]: user nice system idle iowait irq softirq steal
-      long busy = 0;
-      for (int i : new int[] {1, 2, 3, 6, 7}) {
-        busy += Long.parseLong(fields[i]);
-      }
-      return Optional.of(busy * 1000.0 / CLOCK_TICKS);
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
+    // fields[0..7]: user nice system idle iowait irq softirq steal
+    return cpuLine().map(f -> (f[0] + f[1] + f[2] + f[5] + f[6]) * 1000.0 / CLOCK_TICKS);
   }
 
   /**
@@ -94,13 +84,19 @@ final class Processes {
    * guests while this one had work), in clock ticks, if {@code /proc/stat} is readable.
    */
   static Optional<long[]> stealTicks() {
+    return cpuLine()
+        .map(f -> new long[] {f[0] + f[1] + f[2] + f[3] + f[4] + f[5] + f[6] + f[7], f[7]});
+  }
+
+  /** The first eight counters of {@code /proc/stat}'s {@code cpu} line, in clock ticks. */
+  private static Optional<long[]> cpuLine() {
     try {
       String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      long total = 0;
-      for (int i = 1; i <= 8 && i < fields.length; i++) {
-        total += Long.parseLong(fields[i]);
+      long[] ticks = new long[8];
+      for (int i = 0; i < ticks.length; i++) {
+        ticks[i] = i + 1 < fields.length ? Long.parseLong(fields[i + 1]) : 0;
       }
-      return Optional.of(new long[] {total, fields.length > 8 ? Long.parseLong(fields[8]) : 0});
+      return Optional.of(ticks);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

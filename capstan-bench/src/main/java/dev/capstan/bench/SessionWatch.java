@@ -39,6 +39,16 @@ final class SessionWatch implements WebSocket.Listener, AutoCloseable {
           Json.mapper().readTree(home.resolve("auth.json").toFile()).path("token").asText();
       return new Endpoint(home, url, token);
     }
+
+    /**
+     * Opens a WebSocket to the daemon's {@code /api/ws} with {@code http}, for {@code listener}.
+     */
+    WebSocket openSocket(HttpClient http, WebSocket.Listener listener) throws Exception {
+      return http.newWebSocketBuilder()
+          .header("Authorization", "Bearer " + token)
+          .buildAsync(URI.create(url.replaceFirst("^http", "ws") + "/api/ws"), listener)
+          .get(10, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -90,13 +100,7 @@ final class SessionWatch implements WebSocket.Listener, AutoCloseable {
   /** Opens a WebSocket to the daemon. */
   static SessionWatch connect(Endpoint endpoint, Stopwatch clock) throws Exception {
     SessionWatch watch = new SessionWatch(endpoint, clock);
-    watch.socket =
-        watch
-            .http
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + endpoint.token())
-            .buildAsync(URI.create(endpoint.url().replaceFirst("^http", "ws") + "/api/ws"), watch)
-            .get(10, TimeUnit.SECONDS);
+    watch.socket = endpoint.openSocket(watch.http, watch);
     return watch;
   }
 

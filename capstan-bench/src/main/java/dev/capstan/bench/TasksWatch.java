@@ -3,7 +3,6 @@ package dev.capstan.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.json.Json;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -33,13 +32,7 @@ final class TasksWatch implements WebSocket.Listener, AutoCloseable {
   /** Subscribes to {@code tasks} after {@code afterSeq} and waits for the daemon's ack. */
   static TasksWatch follow(SessionWatch.Endpoint endpoint, long afterSeq) throws Exception {
     TasksWatch watch = new TasksWatch();
-    watch.socket =
-        watch
-            .http
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + endpoint.token())
-            .buildAsync(URI.create(endpoint.url().replaceFirst("^http", "ws") + "/api/ws"), watch)
-            .get(10, TimeUnit.SECONDS);
+    watch.socket = endpoint.openSocket(watch.http, watch);
     watch
         .socket
         .sendText(

@@ -85,18 +85,30 @@ public final class ContractServer implements AutoCloseable {
   }
 
   private Run run(boolean picocliOnly, String... args) {
+    return runCli(
+        Map.of(
+            CliContext.ENV_URL,
+            url(),
+            CliContext.ENV_TOKEN,
+            TOKEN,
+            "CAPSTAN_HOME",
+            "/nonexistent-capstan-home"),
+        System.getProperty("java.io.tmpdir"),
+        picocliOnly,
+        args);
+  }
+
+  /**
+   * Runs {@code capstan args...} in-process with the environment {@code env} and working directory
+   * {@code cwd}, capturing what it prints; {@code picocliOnly} skips the fast paths.
+   */
+  static Run runCli(Map<String, String> env, String cwd, boolean picocliOnly, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CliContext context =
         new CliContext(
-            Map.of(
-                CliContext.ENV_URL,
-                url(),
-                CliContext.ENV_TOKEN,
-                TOKEN,
-                "CAPSTAN_HOME",
-                "/nonexistent-capstan-home"),
-            System.getProperty("java.io.tmpdir"),
+            env,
+            cwd,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             Clock.systemUTC(),

@@ -3,11 +3,7 @@ package dev.capstan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capstan.error.ExitCode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -85,22 +81,7 @@ class DaemonStatusFastPathTest {
   }
 
   private ContractServer.Run local(boolean picocliOnly, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CliContext context =
-        new CliContext(
-            Map.of("CAPSTAN_HOME", dir.resolve("home").toString()),
-            dir.toString(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            Clock.systemUTC(),
-            (home, settings) -> ExitCode.FAILURE,
-            new LaunchSpec("java", ".", "none", List.of()));
-    int exit =
-        picocliOnly
-            ? CapstanCommand.executeWithPicocli(context, args)
-            : CapstanCommand.execute(context, args);
-    return new ContractServer.Run(
-        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return ContractServer.runCli(
+        Map.of("CAPSTAN_HOME", dir.resolve("home").toString()), dir.toString(), picocliOnly, args);
   }
 }

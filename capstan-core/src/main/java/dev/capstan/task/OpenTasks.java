@@ -56,45 +56,45 @@ public final class OpenTasks {
    * leaves the view stale.
    */
   public Optional<Task> write(long taskId, Supplier<Optional<Task>> write) {
-    ReentrantLock lock = stripe(taskId);
-    reload.readLock().lock();
-    lock.lock();
-    try {
-      Optional<Task> committed;
-      try {
-        committed = write.get();
-      } catch (RuntimeException | Error e) {
-        stale = true;
-        throw e;
-      }
-      committed.ifPresent(this::changed);
-      return committed;
-    } finally {
-      lock.unlock();
-      reload.readLock().unlock();
-    }
+    return underTaskLock(
+        taskId,
+        () -> {
+          Optional<Task> committed;
+          try {
+            committed = write.get();
+          } catch (RuntimeException | Error e) {
+            stale = true;
+            throw e;
+          }
+          committed.ifPresent(this::changed);
+          return committed;
+        });
   }
 
   /** Notes the state of a task as it was just read from the store (it moved on unseen). */
   public void refresh(long taskId, Supplier<Optional<Task>> read) {
-    ReentrantLock lock = stripe(taskId);
+    underTaskLock(
+        taskId,
+        () -> {
+          read.get().ifPresentOrElse(this::changed, () -> open.remove(taskId));
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code step} holding task {@code taskId}'s lock (so its changes land in commit order) and
+   * the reload lock shared (so no reload runs between a commit and its note).
+   */
+  private <T> T underTaskLock(long taskId, Supplier<T> step) {
+    ReentrantLock lock = stripes[(int) Math.floorMod(taskId, (long) STRIPES)];
     reload.readLock().lock();
     lock.lock();
     try {
-      Optional<Task> task = read.get();
-      if (task.isPresent()) {
-        changed(task.get());
-      } else {
-        open.remove(taskId);
-      }
+      return step.get();
     } finally {
       lock.unlock();
       reload.readLock().unlock();
     }
-  }
-
-  private ReentrantLock stripe(long taskId) {
-    return stripes[(int) Math.floorMod(taskId, (long) STRIPES)];
   }
 
   /** Notes a committed state of a task; call it from inside {@link #write}. */
@@ -112,17 +112,9 @@ public final class OpenTasks {
    * created as queued cannot be active, so a stale entry here can only be a queued one.
    */
   public void created(Task task) {
-    ReentrantLock lock = stripe(task.id());
-    reload.readLock().lock();
-    lock.lock();
-    try {
-      OpenTask view = of(task);
-      if (view != null) {
-        open.putIfAbsent(task.id(), view);
-      }
-    } finally {
-      lock.unlock();
-      reload.readLock().unlock();
+    OpenTask view = of(task);
+    if (view != null) {
+      underTaskLock(task.id(), () -> open.putIfAbsent(task.id(), view));
     }
   }
 

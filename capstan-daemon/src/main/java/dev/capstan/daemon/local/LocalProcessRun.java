@@ -90,7 +90,7 @@ final class LocalProcessRun implements AgentRun {
    * @throws RuntimeFailure when the process cannot be started
    */
   static LocalProcessRun start(
-      List<String> setsid,
+      List<String> startThrough,
       List<String> argv,
       Path directory,
       Map<String, String> env,
@@ -100,11 +100,11 @@ final class LocalProcessRun implements AgentRun {
       ProcFs procFs,
       Duration killGrace,
       ThreadFactory threads) {
-    List<String> command = new ArrayList<>(argv.size() + setsid.size());
+    List<String> command = new ArrayList<>(argv.size() + startThrough.size());
     // why: setsid makes the process the leader of a new session and process group, so one signal
     // to the group reaches every child and grandchild that does not leave it on purpose. What
     // comes before it (a launcher such as nice) execs it, so the pid stays the same.
-    command.addAll(setsid);
+    command.addAll(startThrough);
     command.addAll(argv);
     ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
     builder.environment().clear();

@@ -70,8 +70,8 @@ public final class LocalRuntime implements TaskRuntime {
   private final Path worktreesRoot;
   private final Path runsRoot;
   private final String homeHash;
-  // why: the settings' launcher, then setsid: the command every run is started with.
-  private final List<String> setsid;
+  // why: the settings' launcher, then setsid: what every run's command is started through.
+  private final List<String> startThrough;
   private final ProcFs procFs;
   private final ThreadFactory threads;
   private final Map<Path, ReentrantLock> repoLocks = new ConcurrentHashMap<>();
@@ -98,7 +98,7 @@ public final class LocalRuntime implements TaskRuntime {
     this.homeHash = RunMarker.homeHash(settings.home());
     List<String> launch = new ArrayList<>(settings.launcher());
     launch.add(findSetsid());
-    this.setsid = List.copyOf(launch);
+    this.startThrough = List.copyOf(launch);
     try {
       this.worktreesRoot = createPrivateDir(settings.home().resolve("worktrees")).toRealPath();
       this.runsRoot = createPrivateDir(settings.home().resolve("runs")).toRealPath();
@@ -190,7 +190,7 @@ public final class LocalRuntime implements TaskRuntime {
     try {
       run =
           LocalProcessRun.start(
-              setsid,
+              startThrough,
               launch.argv(),
               workspace.path(),
               env,
@@ -419,7 +419,7 @@ public final class LocalRuntime implements TaskRuntime {
     try {
       setup =
           LocalProcessRun.start(
-              setsid,
+              startThrough,
               List.of("/bin/sh", "-c", request.setupCommand().orElseThrow()),
               workspace.path(),
               env,
